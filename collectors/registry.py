@@ -1,0 +1,83 @@
+"""Registry: provider -> collectors, and resource type key -> normalization spec."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from collectors.base import PROVIDERS, Collector, TypeSpec
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._collectors: dict[str, type[Collector]] = {}
+        self._specs: dict[str, TypeSpec] = {}
+        self._loaded: set[str] = set()
+
+    def register(self, cls: type[Collector]) -> type[Collector]:
+        """Class decorator. One collector owns each resource type, so removals stay unambiguous."""
+        if cls.provider not in PROVIDERS:
+            raise ValueError(f"{cls.__name__}: unknown provider {cls.provider!r}")
+        if not cls.key or not cls.resource_types:
+            raise ValueError(f"{cls.__name__}: key and resource_types are required")
+        if cls.key in self._collectors and self._collectors[cls.key] is not cls:
+            raise ValueError(f"collector key {cls.key!r} registered twice")
+        for other in self._collectors.values():
+            shared = set(other.resource_types) & set(cls.resource_types)
+            if other is not cls and shared:
+                raise ValueError(f"{cls.key} and {other.key} both claim {sorted(shared)}")
+        for type_key in cls.resource_types:
+            if not type_key.startswith(cls.provider + "."):
+                raise ValueError(f"{cls.key}: type {type_key!r} is not under provider {cls.provider}")
+        self._collectors[cls.key] = cls
+        return cls
+
+    def unregister(self, key: str) -> None:
+        self._collectors.pop(key, None)
+
+    def register_spec(self, spec: TypeSpec) -> TypeSpec:
+        self._specs[spec.type] = spec
+        return spec
+
+    def collectors_for(self, provider: str) -> list[type[Collector]]:
+        self._load(provider)
+        return sorted(
+            (c for c in self._collectors.values() if c.provider == provider), key=lambda c: c.key
+        )
+
+    def spec(self, type_key: str) -> TypeSpec:
+        self._load(type_key.split(".", 1)[0])
+        return self._specs.get(type_key) or TypeSpec(type=type_key)
+
+    def specs(self) -> dict[str, TypeSpec]:
+        for provider in PROVIDERS:
+            self._load(provider)
+        return dict(self._specs)
+
+    def _load(self, provider: str) -> None:
+        """Import collectors.<provider> once: SDK imports are slow, so only on first use."""
+        if provider in self._loaded or provider not in PROVIDERS:
+            return
+        self._loaded.add(provider)
+        try:
+            importlib.import_module(f"collectors.{provider}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"collectors.{provider}":
+                raise
+
+    @contextmanager
+    def temporarily(self, *classes: type[Collector]) -> Iterator[None]:
+        """Register collectors for the duration of a block (tests, one-off imports)."""
+        for cls in classes:
+            self.register(cls)
+        try:
+            yield
+        finally:
+            for cls in classes:
+                self.unregister(cls.key)
+
+
+registry = Registry()
+register = registry.register
+register_spec = registry.register_spec

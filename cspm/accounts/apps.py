@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "cspm.accounts"
+    verbose_name = "Organizations and cloud accounts"

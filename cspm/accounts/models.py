@@ -1,0 +1,87 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Organization(models.Model):
+    """A company of the group: the parent, or an acquisition with its integration stage."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", "Parent company"
+        ACQUISITION = "acquisition", "Acquisition"
+
+    class Stage(models.TextChoices):
+        DUE_DILIGENCE = "due_diligence", "Due diligence"
+        ONBOARDING = "onboarding", "Onboarding"
+        MONITORED = "monitored", "Monitored"
+        INTEGRATED = "integrated", "Integrated"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PARENT)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    acquired_on = models.DateField(null=True, blank=True)
+    integration_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="acquisition_has_date_and_stage",
+                condition=Q(kind="parent") | (Q(acquired_on__isnull=False) & ~Q(integration_stage="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CloudAccount(models.Model):
+    """An AWS account, a GCP project or an Azure subscription, owned by one organization."""
+
+    class Provider(models.TextChoices):
+        AWS = "aws", "AWS"
+        GCP = "gcp", "Google Cloud"
+        AZURE = "azure", "Azure"
+
+    class Environment(models.TextChoices):
+        PROD = "prod", "Production"
+        STAGING = "staging", "Staging"
+        DEV = "dev", "Development"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="accounts")
+    provider = models.CharField(max_length=10, choices=Provider.choices)
+    native_id = models.CharField(max_length=100, help_text="AWS account id, GCP project id or subscription id")
+    name = models.CharField(max_length=200, unique=True)
+    environment = models.CharField(max_length=10, choices=Environment.choices, default=Environment.PROD)
+    regions = models.JSONField(default=list, blank=True, help_text="Empty: every region the account enables")
+    poll_interval_minutes = models.PositiveIntegerField(default=15)
+    enabled = models.BooleanField(default=True)
+    # Fernet token of the credentials JSON; decrypted only inside the collector call.
+    credentials_encrypted = models.TextField(blank=True, default="", editable=False)
+    # What may be shown of them: kind and non-secret identifiers (never a secret).
+    credentials_summary = models.JSONField(default=dict, blank=True, editable=False)
+    endpoint_url = models.CharField(max_length=500, blank=True, default="")
+    ca_bundle = models.TextField(blank=True, default="", help_text="PEM certificates trusted for endpoint_url")
+    # Optimistic concurrency for polls: a poll commits only if no other poll committed meanwhile.
+    last_snapshot = models.ForeignKey(
+        "inventory.Snapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "native_id"], name="unique_account_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider}:{self.native_id})"
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.credentials_encrypted)

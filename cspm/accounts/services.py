@@ -1,0 +1,144 @@
+"""Writes for organizations and cloud accounts: onboarding, credential storage, key rotation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from cryptography import x509
+from django.db import transaction
+from django.utils.text import slugify
+
+from collectors.credentials import describe_credentials, parse_credentials
+from collectors.errors import CredentialsError, ValidationError
+from collectors.identifiers import validate_endpoint, validate_native_id, validate_regions
+from cspm.accounts.crypto import encrypt_credentials, rotate_token
+from cspm.accounts.models import CloudAccount, Organization
+from cspm.core.errors import DomainError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_label(value: str, what: str, max_length: int = 200) -> str:
+    """A human label (account or organization name): trimmed, no control characters."""
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(f"{what} must not be empty")
+    if len(value) > max_length:
+        raise DomainError(f"{what} is longer than {max_length} characters")
+    if _CONTROL.search(value):
+        raise DomainError(f"{what} contains control characters")
+    return value
+
+
+def organization_ensure(
+    *, name: str, acquired: bool = False, parent_name: str | None = None, acquired_on: dt.date | None = None
+) -> Organization:
+    """Find an organization by name or slug, or create it (as an acquisition when asked)."""
+    name = clean_label(name, "organization name")
+    org = (
+        Organization.objects.filter(name__iexact=name).first()
+        or Organization.objects.filter(slug=slugify(name)).first()
+    )
+    if org:
+        if acquired and org.kind != Organization.Kind.ACQUISITION:
+            raise DomainError(f"organization {org.name!r} exists and is not an acquisition")
+        return org
+    slug = slugify(name)[:100] or "org"
+    if Organization.objects.filter(slug=slug).exists():
+        raise DomainError(f"organization slug {slug!r} is taken by another organization")
+    if not acquired:
+        return Organization.objects.create(name=name, slug=slug, kind=Organization.Kind.PARENT)
+    parent = _acquisition_parent(parent_name)
+    return Organization.objects.create(
+        name=name,
+        slug=slug,
+        kind=Organization.Kind.ACQUISITION,
+        parent=parent,
+        acquired_on=acquired_on or dt.date.today(),
+        integration_stage=Organization.Stage.DUE_DILIGENCE,
+    )
+
+
+def _acquisition_parent(parent_name: str | None) -> Organization | None:
+    if parent_name:
+        parent = Organization.objects.filter(name__iexact=parent_name.strip()).first()
+        if parent is None:
+            raise DomainError(f"parent organization {parent_name[:60]!r} does not exist")
+        return parent
+    # The usual group has one parent company: attach the acquisition to it.
+    parents = list(Organization.objects.filter(kind=Organization.Kind.PARENT)[:2])
+    return parents[0] if len(parents) == 1 else None
+
+
+def validate_ca_bundle(pem: bytes) -> str:
+    try:
+        certs = x509.load_pem_x509_certificates(pem)
+    except ValueError:
+        raise DomainError("CA bundle is not a PEM file of X.509 certificates") from None
+    if not certs:
+        raise DomainError("CA bundle holds no certificate")
+    return pem.decode("ascii")
+
+
+@transaction.atomic
+def account_onboard(
+    *,
+    provider: str,
+    native_id: str,
+    name: str,
+    organization: str,
+    acquired: bool = False,
+    parent: str | None = None,
+    environment: str = CloudAccount.Environment.PROD,
+    credentials: bytes | None = None,
+    endpoint: str | None = None,
+    ca_bundle: bytes | None = None,
+    regions: list[str] | None = None,
+    poll_interval_minutes: int = 15,
+) -> CloudAccount:
+    """Validate everything first, then write: bad input leaves nothing behind."""
+    try:
+        native_id = validate_native_id(provider, native_id)
+        regions = validate_regions(provider, regions or [])
+        endpoint = validate_endpoint(endpoint) if endpoint else ""
+        parsed = parse_credentials(provider, credentials) if credentials is not None else None
+    except (ValidationError, CredentialsError) as exc:
+        raise DomainError(str(exc)) from None
+    name = clean_label(name, "account name")
+    if environment not in CloudAccount.Environment.values:
+        raise DomainError(f"unknown environment {environment[:20]!r} (expected prod, staging or dev)")
+    if not 1 <= poll_interval_minutes <= 7 * 24 * 60:
+        raise DomainError("poll interval must be between 1 minute and 7 days")
+    pem = validate_ca_bundle(ca_bundle) if ca_bundle else ""
+    existing = CloudAccount.objects.filter(provider=provider, native_id=native_id).first()
+    if existing:
+        raise DomainError(f"{provider} account {native_id} is already onboarded as {existing.name!r}")
+    if CloudAccount.objects.filter(name=name).exists():
+        raise DomainError(f"an account named {name!r} already exists")
+    org = organization_ensure(name=organization, acquired=acquired, parent_name=parent)
+    return CloudAccount.objects.create(
+        organization=org,
+        provider=provider,
+        native_id=native_id,
+        name=name,
+        environment=environment,
+        regions=regions,
+        poll_interval_minutes=poll_interval_minutes,
+        credentials_encrypted=encrypt_credentials(parsed) if parsed else "",
+        credentials_summary=describe_credentials(parsed) if parsed else {},
+        endpoint_url=endpoint,
+        ca_bundle=pem,
+    )
+
+
+def credentials_rotate_key() -> int:
+    """Re-encrypt every stored credential under the newest key; returns how many were rewritten.
+    One transaction: either all move to the new key or none do."""
+    count = 0
+    with transaction.atomic():
+        for account in CloudAccount.objects.select_for_update().exclude(credentials_encrypted=""):
+            account.credentials_encrypted = rotate_token(account.credentials_encrypted)
+            account.save(update_fields=["credentials_encrypted", "updated_at"])
+            count += 1
+    return count

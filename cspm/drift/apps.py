@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DriftConfig(AppConfig):
+    name = "cspm.drift"
+    verbose_name = "Baselines and drift findings"

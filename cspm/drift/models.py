@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+SEVERITY_CHOICES = [(s, s.title()) for s in ("info", "low", "medium", "high", "critical")]
+
+
+class BaselineApproval(models.Model):
+    """One act of approving a known-good state: a whole snapshot, or one resource's version."""
+
+    class Scope(models.TextChoices):
+        SNAPSHOT = "snapshot", "Whole snapshot"
+        RESOURCE = "resource", "One resource"
+
+    account = models.ForeignKey("accounts.CloudAccount", on_delete=models.CASCADE, related_name="approvals")
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    snapshot = models.ForeignKey("inventory.Snapshot", null=True, blank=True, on_delete=models.SET_NULL)
+    resource = models.ForeignKey("inventory.Resource", null=True, blank=True, on_delete=models.SET_NULL)
+    approved_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.CharField(max_length=200, help_text="Who approved: a username, or cli:<os user>")
+    reason = models.TextField(blank=True, default="")
+    entries_changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-approved_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"baseline approval {self.pk} of {self.account_id} by {self.actor}"
+
+
+class BaselineEntry(models.Model):
+    """Which version of a resource is known-good, and over which period (a temporal table:
+    the open entry, valid_to NULL, is the current baseline; closed ones are its history)."""
+
+    account = models.ForeignKey("accounts.CloudAccount", on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey("inventory.Resource", on_delete=models.CASCADE, related_name="baseline_entries")
+    version = models.ForeignKey("inventory.ResourceVersion", on_delete=models.PROTECT, related_name="+")
+    approval = models.ForeignKey(BaselineApproval, on_delete=models.PROTECT, related_name="entries")
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        BaselineApproval, null=True, blank=True, on_delete=models.PROTECT, related_name="closed_entries"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource"], condition=Q(valid_to__isnull=True), name="one_current_baseline_entry"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account"], condition=Q(valid_to__isnull=True), name="baseline_current_by_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"baseline of resource {self.resource_id}: version {self.version_id}"
+
+
+class DriftFinding(models.Model):
+    """A resource that differs from its baseline. One live finding per resource across polls."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+        MODIFIED = "modified", "Modified"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        SUPPRESSED = "suppressed", "Suppressed"
+        RESOLVED = "resolved", "Resolved"
+        ACCEPTED = "accepted", "Accepted into baseline"
+
+    LIVE_STATUSES = ("open", "acknowledged", "suppressed")
+
+    account = models.ForeignKey("accounts.CloudAccount", on_delete=models.CASCADE, related_name="findings")
+    resource = models.ForeignKey("inventory.Resource", on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
+    # [{"path", "op", "before", "after", "severity", "rule"}]
+    changes = models.JSONField(default=list)
+    # Hash of the drift itself (kind + changes): a different hash means the drift moved.
+    fingerprint = models.CharField(max_length=64)
+    reasons = models.JSONField(default=list)
+    rationale = models.TextField(blank=True, default="")
+    remediation = models.TextField(blank=True, default="")
+    baseline_version = models.ForeignKey(
+        "inventory.ResourceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_version = models.ForeignKey(
+        "inventory.ResourceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_snapshot = models.ForeignKey("inventory.Snapshot", null=True, on_delete=models.SET_NULL, related_name="+")
+    last_snapshot = models.ForeignKey("inventory.Snapshot", null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    suppressed_until = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(blank=True, default="")
+    status_changed_by = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource"],
+                condition=Q(status__in=["open", "acknowledged", "suppressed"]),
+                name="one_live_finding_per_resource",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["account", "severity"],
+                condition=Q(status__in=["open", "acknowledged", "suppressed"]),
+                name="finding_live_by_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} finding {self.pk} ({self.severity}, {self.status})"
+
+
+class FindingEvent(models.Model):
+    """The lifecycle of a finding, as it happened: opened, changed, acknowledged, resolved..."""
+
+    finding = models.ForeignKey(DriftFinding, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=200)
+    action = models.CharField(max_length=20)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["finding_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} of finding {self.finding_id} by {self.actor}"

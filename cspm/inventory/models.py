@@ -1,0 +1,102 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Snapshot(models.Model):
+    """One poll of one account. Written in the poll's own transaction: it exists only if the
+    poll committed whole."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        PARTIAL = "partial", "Partial: some collectors failed"
+        FAILED = "failed", "Failed: no collector succeeded"
+
+    account = models.ForeignKey(
+        "accounts.CloudAccount", on_delete=models.CASCADE, related_name="snapshots", db_index=False
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    # {collector key: {"status": "ok"|"failed", "error_kind", "error", "resources", "seconds"}}
+    collectors = models.JSONField(default=dict)
+    added = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    # {"collect": s, "ingest": s, "evaluate": s, "total": s}
+    timings = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["account", "-id"], name="snapshot_account_recent")]
+
+    def __str__(self) -> str:
+        return f"snapshot {self.pk} of {self.account_id} ({self.status})"
+
+
+class Resource(models.Model):
+    """A cloud resource of one account, with a pointer to its current configuration version."""
+
+    # Indexed by the unique constraint below, whose first column it is.
+    account = models.ForeignKey(
+        "accounts.CloudAccount", on_delete=models.CASCADE, related_name="resources", db_index=False
+    )
+    type = models.CharField(max_length=100)
+    native_id = models.TextField()
+    region = models.CharField(max_length=64, blank=True, default="")
+    name = models.TextField(blank=True, default="")
+    tags = models.JSONField(default=dict, blank=True)
+    current_hash = models.CharField(max_length=64)
+    current_version = models.ForeignKey(
+        "ResourceVersion", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    first_seen = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    removed_in = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "type", "native_id"], name="unique_resource_per_account"),
+        ]
+        indexes = [
+            models.Index(fields=["account"], condition=Q(removed_at__isnull=True), name="resource_live_by_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.native_id}"
+
+
+class ResourceVersion(models.Model):
+    """One event in a resource's configuration history: it appeared, changed, or was removed.
+
+    The config is stored once per distinct content: a version whose hash an earlier version of
+    the same resource already has (a flapping setting) keeps config NULL and points at it.
+    """
+
+    class Event(models.TextChoices):
+        ADDED = "added", "Added"
+        MODIFIED = "modified", "Modified"
+        REMOVED = "removed", "Removed"
+
+    # Indexed by version_by_resource_hash, whose first column it is.
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions", db_index=False)
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="versions")
+    event = models.CharField(max_length=10, choices=Event.choices)
+    observed_at = models.DateTimeField()
+    hash = models.CharField(max_length=64, blank=True, default="")
+    config = models.JSONField(null=True, blank=True)
+    same_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    name = models.TextField(blank=True, default="")
+    region = models.CharField(max_length=64, blank=True, default="")
+    tags = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["resource_id", "id"]
+        indexes = [
+            models.Index(fields=["resource", "hash"], name="version_by_resource_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.resource_id} @ {self.snapshot_id}"
