@@ -33,37 +33,45 @@ def recreate_database() -> None:
         conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
+_TEMPLATE = {
+    "createdAt": "2026-01-01T00:00:00+00:00",
+    "roleArn": "arn:aws:iam::123456789012:role/eks-cluster-role",
+    "resourcesVpcConfig": {
+        "subnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0b1c2d3e4f5a60718", "subnet-0c1d2e3f4a5b60718"],
+        "securityGroupIds": ["sg-0123456789abcdef0"],
+        "clusterSecurityGroupId": "sg-0fedcba9876543210",
+        "endpointPublicAccess": False,
+        "endpointPrivateAccess": True,
+        "publicAccessCidrs": ["10.0.0.0/8", "192.168.0.0/16"],
+    },
+    "kubernetesNetworkConfig": {"serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4"},
+    "logging": {"clusterLogging": [{"types": ["api", "audit", "authenticator"], "enabled": True},
+                                   {"types": ["controllerManager", "scheduler"], "enabled": False}]},
+    "status": "ACTIVE",
+    "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t" * 22},
+    "platformVersion": "eks.5",
+    "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"},
+    "upgradePolicy": {"supportType": "STANDARD"},
+}
+
+
 def cluster(i: int, generation: int) -> dict:
-    """An EKS DescribeCluster-shaped config of ~2 KB; `generation` changes one field."""
-    return {
-        "name": f"cluster-{i}",
-        "arn": f"arn:aws:eks:us-east-1:123456789012:cluster/cluster-{i}",
-        "createdAt": "2026-01-01T00:00:00+00:00",
-        "version": "1.30" if generation else "1.29",
-        "endpoint": f"https://{i:032X}.gr7.us-east-1.eks.amazonaws.com",
-        "roleArn": "arn:aws:iam::123456789012:role/eks-cluster-role",
-        "resourcesVpcConfig": {
-            "subnetIds": [f"subnet-{(i * 7 + j) % 99991:017x}" for j in range(4)],
-            "securityGroupIds": ["sg-0123456789abcdef0"],
-            "clusterSecurityGroupId": "sg-0fedcba9876543210",
-            "vpcId": f"vpc-{i % 997:017x}",
-            "endpointPublicAccess": False,
-            "endpointPrivateAccess": True,
-            "publicAccessCidrs": ["10.0.0.0/8", "192.168.0.0/16"],
-        },
-        "kubernetesNetworkConfig": {"serviceIpv4Cidr": "10.100.0.0/16", "ipFamily": "ipv4"},
-        "logging": {"clusterLogging": [{"types": ["api", "audit", "authenticator"], "enabled": True},
-                                       {"types": ["controllerManager", "scheduler"], "enabled": False}]},
-        "identity": {"oidc": {"issuer": f"https://oidc.eks.us-east-1.amazonaws.com/id/{i:032X}"}},
-        "status": "ACTIVE",
-        "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t" * 22},
-        "platformVersion": "eks.5",
-        "tags": {"team": f"team-{i % 40}", "env": "prod", "cost-center": f"cc-{i % 300}"},
-        "encryptionConfig": [{"resources": ["secrets"],
-                              "provider": {"keyArn": f"arn:aws:kms:us-east-1:123456789012:key/{i:036x}"}}],
-        "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"},
-        "upgradePolicy": {"supportType": "STANDARD"},
-    }
+    """An EKS DescribeCluster-shaped config of ~2 KB; `generation` changes one field.
+
+    The simulated cloud must cost next to nothing, or the benchmark would time it instead of
+    the poll: per resource it copies a template and sets the fields that differ. Shared nested
+    parts are normalized in place identically for every record, so sharing them changes nothing.
+    """
+    config = dict(_TEMPLATE)
+    config["name"] = name = f"cluster-{i}"
+    config["arn"] = f"arn:aws:eks:us-east-1:123456789012:cluster/{name}"
+    config["version"] = "1.30" if generation else "1.29"
+    config["endpoint"] = f"https://{i:032X}.gr7.us-east-1.eks.amazonaws.com"
+    config["identity"] = {"oidc": {"issuer": f"https://oidc.eks.us-east-1.amazonaws.com/id/{i:032X}"}}
+    config["tags"] = {"team": f"team-{i % 40}", "env": "prod", "cost-center": f"cc-{i % 300}"}
+    config["encryptionConfig"] = [
+        {"resources": ["secrets"], "provider": {"keyArn": f"arn:aws:kms:us-east-1:123456789012:key/{i:036x}"}}]
+    return config
 
 
 def main() -> None:

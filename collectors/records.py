@@ -10,6 +10,7 @@ from collectors.errors import InvalidRecordError
 
 TYPE_KEY_RE = re.compile(r"^(aws|gcp|azure)(\.[a-z0-9_]+){2,3}$")
 MAX_NATIVE_ID = 2048
+_VALID_TYPES: set[str] = set()
 
 
 @dataclass(slots=True)
@@ -30,8 +31,10 @@ class ResourceRecord:
 
     def check(self) -> None:
         """Raise InvalidRecordError if the record cannot be stored as given."""
-        if not isinstance(self.type, str) or not TYPE_KEY_RE.match(self.type):
-            raise InvalidRecordError(f"invalid resource type key {self.type!r}")
+        if self.type not in _VALID_TYPES:
+            if not isinstance(self.type, str) or not TYPE_KEY_RE.match(self.type):
+                raise InvalidRecordError(f"invalid resource type key {str(self.type)[:80]!r}")
+            _VALID_TYPES.add(self.type)  # a poll checks the same few keys 100,000 times
         if not isinstance(self.native_id, str) or not self.native_id:
             raise InvalidRecordError(f"{self.type}: empty or non-string native id")
         if len(self.native_id) > MAX_NATIVE_ID:

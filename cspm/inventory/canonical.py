@@ -64,5 +64,7 @@ def prepare(record: ResourceRecord) -> tuple[str, bytes]:
         raise InvalidRecordError(
             f"{record.type} {record.native_id[:80]!r}: config larger than {MAX_CONFIG_BYTES} bytes"
         )
-    header = canonical([record.name, record.region, record.tags])
-    return hashlib.sha256(body + b"\n" + header).hexdigest(), body
+    digest = hashlib.sha256(body)
+    digest.update(b"\n")
+    digest.update(canonical([record.name, record.region, record.tags]))
+    return digest.hexdigest(), body

@@ -137,7 +137,7 @@ def commit_observation(
 
 def _revive(account_id: int, new: list[Pending]) -> list[Pending]:
     """A resource seen again after its removal keeps its row and its history."""
-    if not new:
+    if not new or not Resource.objects.filter(account_id=account_id, removed_at__isnull=False).exists():
         return []
     by_key = {(p.type, p.native_id): p for p in new}
     revived = []

@@ -103,9 +103,11 @@ class Observation:
                         native_id=record.native_id,
                         region=record.region,
                         name=record.name,
-                        tags=canonical(record.tags),
+                        tags=memoryview(canonical(record.tags)).tobytes(),
                         hash=digest,
-                        config=body,
+                        # orjson's bytes keep their whole growth buffer (~8 KB for a 2 KB config):
+                        # a compact copy is what keeps a 100k-resource first poll under 1 GB.
+                        config=memoryview(body).tobytes(),
                     )
                 )
         except Exception as exc:  # every failure is recorded; none may pass as "resources gone"
