@@ -26,6 +26,8 @@ class Drift:
     changes: list[dict]
     baseline_version_id: int | None
     current_version_id: int | None
+    before: dict | None = None
+    after: dict | None = None
 
 
 @dataclass
@@ -73,7 +75,6 @@ def _evaluate_chunk(account, ids, snapshot, settled_status, actor, now, counts) 
     live = {f.resource_id: f for f in DriftFinding.objects.filter(
         resource_id__in=ids, status__in=DriftFinding.LIVE_STATUSES)}
     drifts: dict[int, Drift] = {}
-    to_diff: list[tuple[int, int, int]] = []  # resource, baseline version, current version
     for rid, res in resources.items():
         entry = entries.get(rid)
         if entry is None:
@@ -82,13 +83,18 @@ def _evaluate_chunk(account, ids, snapshot, settled_status, actor, now, counts) 
         elif res.removed_at is not None:
             drifts[rid] = Drift("removed", [], entry.version.pk, None)
         elif entry.version.hash != res.current_hash:
-            to_diff.append((rid, entry.version.pk, res.current_version_id))
-    configs = version_configs({v for _, b, c in to_diff for v in (b, c)})
-    for rid, base_vid, cur_vid in to_diff:
-        changes = diff_configs(resources[rid].type, configs[base_vid], configs[cur_vid])
-        # Equal configs with different hashes: only name/region/tags moved, and config owns tags.
-        if changes:
-            drifts[rid] = Drift("modified", changes, base_vid, cur_vid)
+            drifts[rid] = Drift("modified", [], entry.version.pk, res.current_version_id)
+    # Rules weigh whole configs (a sibling field, what an added resource exposes): load them all.
+    configs = version_configs({v for d in drifts.values() for v in (d.baseline_version_id, d.current_version_id)
+                               if v is not None})
+    for rid, drift in list(drifts.items()):
+        drift.before = configs.get(drift.baseline_version_id)
+        drift.after = configs.get(drift.current_version_id)
+        if drift.kind == "modified":
+            drift.changes = diff_configs(resources[rid].type, drift.before, drift.after)
+            if not drift.changes:
+                # Same config, other hash: only name, region or record tags moved (config owns tags).
+                del drifts[rid]
     for rid, res in resources.items():
         _settle_one(account, res, drifts.get(rid), live.get(rid), snapshot, settled_status, actor, now, counts)
 
@@ -106,7 +112,8 @@ def _settle_one(account, res, drift, finding, snapshot, settled_status, actor, n
             record_event(finding, now, actor, settled_status)
             counts.resolved += 1
         return
-    verdict = assess(res.type, drift.kind, drift.changes, account.environment)
+    verdict = assess(res.type, drift.kind, drift.changes, account.environment, before=drift.before,
+                     after=drift.after)
     fingerprint = _fingerprint(drift)
     if finding is None:
         finding = DriftFinding.objects.create(

@@ -42,6 +42,22 @@ _DEFAULT_REMEDIATION = {
 _ABSENT: Any = object()
 
 
+class _NewResource:
+    """The `before` of a field of a resource that did not exist: falsy like an absent value,
+    but a protective flag of a new resource counts as weakened (its approved state is secure)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NEW_RESOURCE"
+
+
+NEW_RESOURCE: Any = _NewResource()
+
+
 def rank(severity: str) -> int:
     return _RANK[severity]
 
@@ -110,12 +126,12 @@ def _at(config: Any, escaped: Sequence[str]) -> Any:
     return value
 
 
-def _fires(rule: Rule, op: str, before: Any, after: Any) -> bool:
+def _fires(rule: Rule, op: str, before: Any, after: Any, new_resource: bool = False) -> bool:
     if (before is _ABSENT and after is _ABSENT) or same(before, after):
         return False
     if rule.ops is not None and op not in rule.ops:
         return False
-    before = None if before is _ABSENT else before
+    before = (NEW_RESOURCE if new_resource else None) if before is _ABSENT else before
     after = None if after is _ABSENT else after
     return rule.when is None or bool(rule.when(before, after))
 
@@ -205,7 +221,8 @@ def assess(
         if kind == "added" and views[1] is not _ABSENT:
             # A new resource is judged by what it already exposes: project every field rule from the root.
             verdicts += [(r.severity, r) for r in field_rules
-                         if any(_fires(r, _op(b, a), b, a) for b, a in _project(_ABSENT, views[1], _pattern(r.path)))]
+                         if any(_fires(r, _op(b, a), b, a, new_resource=True)
+                                for b, a in _project(_ABSENT, views[1], _pattern(r.path)))]
 
     top = most_severe(s for s, _ in verdicts)
     deciding = [r for s, r in verdicts if s == top]

@@ -87,8 +87,10 @@ def test_added_and_removed_resources_are_findings(account, estate):
     estate.put("aws.s3.bucket", "arn:aws:s3:::shadow-it", bucket_config(block=False), region="us-east-1")
     result = poll()
     assert result["counts"] == {"added": 1, "changed": 0, "removed": 1, "unchanged": 1}
-    kinds = {f["resource_id"]: f["kind"] for f in cli("drift", "prod-aws")}
-    assert kinds == {BUCKET_ARN: "removed", "arn:aws:s3:::shadow-it": "added"}
+    findings = {f["resource_id"]: f for f in cli("drift", "prod-aws")}
+    assert {k: f["kind"] for k, f in findings.items()} == {BUCKET_ARN: "removed", "arn:aws:s3:::shadow-it": "added"}
+    # A new resource is judged by what it exposes: this one has no public access block.
+    assert findings["arn:aws:s3:::shadow-it"]["severity"] == "critical"
     # The removed bucket's history ends with a removal event, and it keeps its row.
     bucket = Resource.objects.get(native_id=BUCKET_ARN)
     assert bucket.removed_at is not None

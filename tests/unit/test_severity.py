@@ -309,3 +309,17 @@ def test_no_rule_predicate_raises_on_unexpected_shapes(before, after):
     for r in RULES:
         if r.when is not None:
             assert r.when(before, after) in (True, False)
+
+
+def test_a_new_resource_is_judged_by_the_protections_it_lacks():
+    exposed = {"Name": "x", "PublicAccessBlockConfiguration": {
+        "BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}}
+    guarded = {"Name": "x", "PublicAccessBlockConfiguration": dict.fromkeys(
+        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True)}
+    assert assess("aws.s3.bucket", "added", [], "staging", after=exposed)["severity"] == "critical"
+    assert assess("aws.s3.bucket", "added", [], "staging", after=guarded)["severity"] == "medium"
+    # A field that appears with its weak value on an existing resource is not a weakening.
+    change = {"path": "/PublicAccessBlockConfiguration", "op": "add", "before": None,
+              "after": exposed["PublicAccessBlockConfiguration"]}
+    verdict = assess("aws.s3.bucket", "modified", [change], "staging", before={"Name": "x"}, after=exposed)
+    assert verdict["severity"] != "critical"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cspm.drift.severity import Rule
+from cspm.drift.severity import NEW_RESOURCE, Rule
 
 Predicate = Callable[[Any, Any], bool]
 
@@ -17,8 +17,8 @@ WORLD = frozenset({"0.0.0.0/0", "::/0"})
 
 
 def weakened(before: Any, after: Any) -> bool:
-    """A protective flag that was on is now off or gone."""
-    return before is True and after is not True
+    """A protective flag that was on (or, on a new resource, should be) is now off or gone."""
+    return (before is True or before is NEW_RESOURCE) and after is not True
 
 
 def turned_on(before: Any, after: Any) -> bool:
