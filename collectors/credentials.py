@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from collectors.base import PROVIDERS
 from collectors.errors import CredentialsError, ValidationError
-from collectors.identifiers import quote_input, validate_endpoint, validate_native_id
+from collectors.identifiers import GUID_RE, NIL_GUID, quote_input, validate_endpoint, validate_native_id
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 
@@ -55,8 +55,6 @@ _AWS_ROLE_ARN = re.compile(
 )
 _AWS_EXTERNAL_ID = re.compile(r"[A-Za-z0-9_+=,.@:/-]{2,1224}")
 _AWS_SESSION_NAME = re.compile(r"[A-Za-z0-9_+=,.@-]{2,64}")
-_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-_NIL_GUID = "00000000-0000-0000-0000-000000000000"
 _PEM_PRIVATE_KEY = re.compile(
     r"-----BEGIN PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+-----END PRIVATE KEY-----(?:\r?\n)?"
 )
@@ -230,8 +228,8 @@ def _check(doc: Mapping[str, str], name: str, pattern: re.Pattern[str], expected
 
 
 def _check_guid(doc: Mapping[str, str], name: str) -> str:
-    value = _check(doc, name, _GUID, "a GUID like '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'").lower()
-    if value == _NIL_GUID:
+    value = _check(doc, name, GUID_RE, "a GUID like '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'").lower()
+    if value == NIL_GUID:
         raise CredentialsError(f"field {name!r} is invalid: the nil GUID identifies nothing")
     return value
 

@@ -22,8 +22,8 @@ MAX_ENDPOINT_LENGTH = 500  # CloudAccount.endpoint_url holds 500 characters
 _AWS_ACCOUNT = re.compile(r"[0-9]{12}")
 _GCP_PROJECT = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]")
 _GCP_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-_NIL_GUID = "00000000-0000-0000-0000-000000000000"
+GUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+NIL_GUID = "00000000-0000-0000-0000-000000000000"
 
 # us-east-1, eu-central-1, us-gov-west-1, cn-northwest-1, us-isob-east-1, eusc-de-east-1
 _AWS_REGION = re.compile(
@@ -90,13 +90,13 @@ def validate_native_id(provider: str, value: str) -> str:
             raise ValidationError(f"invalid GCP project id {quote_input(value)}: {problem}")
         return value
     value = _require_str(value, "Azure subscription id")
-    if not _GUID.fullmatch(value):
+    if not GUID_RE.fullmatch(value):
         raise ValidationError(
             f"invalid Azure subscription id {quote_input(value)}: expected a GUID like "
             "'0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' (no braces)"
         )
     value = value.lower()
-    if value == _NIL_GUID:
+    if value == NIL_GUID:
         raise ValidationError("invalid Azure subscription id: the nil GUID is not a subscription")
     return value
 

@@ -1,12 +1,16 @@
 import sys
 
+from django.core.management.base import CommandError
+
 from cspm.accounts.selectors import account_resolve
 from cspm.core.cli import JsonCommand
+from cspm.inventory.ingest import ConcurrentPoll
 from cspm.inventory.poll import poll_account, snapshot_as_dict
 
 
 class Command(JsonCommand):
-    help = "Poll one account now, synchronously. Exit code 0: ok; 1: some or all collectors failed."
+    help = ("Poll one account now, synchronously. Exit code 0: ok; 1: some or all collectors failed, or "
+            "another poll of the account committed meanwhile; 2: bad input.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -14,7 +18,10 @@ class Command(JsonCommand):
 
     def handle(self, *args, **options):
         account = account_resolve(options["account"])
-        result = poll_account(account.pk)
+        try:
+            result = poll_account(account.pk)
+        except ConcurrentPoll as exc:
+            raise CommandError(str(exc), returncode=1) from None  # not bad input: try again
         data = snapshot_as_dict(result.snapshot) | {"findings": result.findings.as_dict()}
         c = data["counts"]
         lines = [f"snapshot {data['id']} of {data['account']}: {data['status']} — "
