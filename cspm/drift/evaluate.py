@@ -15,7 +15,8 @@ from cspm.accounts.models import CloudAccount
 from cspm.drift.diff import diff_configs
 from cspm.drift.models import BaselineApproval, BaselineEntry, DriftFinding, FindingEvent
 from cspm.drift.severity import assess
-from cspm.inventory.models import Resource, ResourceVersion, Snapshot
+from cspm.inventory.models import Resource, Snapshot
+from cspm.inventory.selectors import version_configs
 
 SYSTEM = "system"
 
@@ -154,24 +155,6 @@ def _fingerprint(drift: Drift) -> str:
 
 def record_event(finding: DriftFinding, at, actor: str, action: str, detail: dict | None = None) -> None:
     FindingEvent.objects.create(finding=finding, at=at, actor=actor, action=action, detail=detail or {})
-
-
-def version_configs(version_ids: Iterable[int]) -> dict[int, dict]:
-    """Configs of versions, following `same_as` to where a repeated config is stored."""
-    ids = list(version_ids)
-    rows = ResourceVersion.objects.filter(pk__in=ids).values_list("id", "config", "same_as_id")
-    configs, indirect = {}, {}
-    for vid, config, same_as in rows:
-        if same_as is not None:
-            indirect[vid] = same_as
-        else:
-            configs[vid] = config if config is not None else {}
-    if indirect:
-        for vid, config in ResourceVersion.objects.filter(pk__in=set(indirect.values())).values_list("id", "config"):
-            configs[vid] = config
-        for vid, target in indirect.items():
-            configs[vid] = configs[target]
-    return configs
 
 
 def expire_suppressions(account: CloudAccount, actor: str = SYSTEM) -> int:

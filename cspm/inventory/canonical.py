@@ -64,7 +64,12 @@ def prepare(record: ResourceRecord) -> tuple[str, bytes]:
         raise InvalidRecordError(
             f"{record.type} {record.native_id[:80]!r}: config larger than {MAX_CONFIG_BYTES} bytes"
         )
+    return record_hash(body, record.name, record.region, record.tags), body
+
+
+def record_hash(body: bytes, name: str, region: str, tags: dict) -> str:
+    """The content hash of a resource: its canonical config plus name, region and tags."""
     digest = hashlib.sha256(body)
     digest.update(b"\n")
-    digest.update(canonical([record.name, record.region, record.tags]))
-    return digest.hexdigest(), body
+    digest.update(canonical([name, region, tags]))
+    return digest.hexdigest()

@@ -10,13 +10,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import orjson
 from django.db import connection
 
 from cspm.accounts.models import CloudAccount
 from cspm.core.errors import DomainError
 from cspm.inventory.bulk import allocate_ids, copy_rows, update_rows
+from cspm.inventory.canonical import canonical, record_hash
 from cspm.inventory.models import Resource, ResourceVersion, Snapshot
 from cspm.inventory.observe import Key, Observation, Pending
+from cspm.inventory.selectors import version_configs
 
 RESOURCES = Resource._meta.db_table
 VERSIONS = ResourceVersion._meta.db_table
@@ -69,6 +72,7 @@ def commit_observation(
         collectors={o.key: o.as_dict() for o in obs.outcomes},
     )
     result = IngestResult(snapshot=snapshot)
+    _carry_over_gaps(obs)
     removed = obs.removed_ids()
     new = [p for p in obs.pending if p.resource_id is None]
     changed = [p for p in obs.pending if p.resource_id is not None]
@@ -133,6 +137,28 @@ def commit_observation(
         "resources_updated": len(changed) + len(revived) + len(removed),
     }
     return result
+
+
+def _carry_over_gaps(obs: Observation) -> None:
+    """Fields a collector could not read keep their last known value; what is then identical to
+    the current version is unchanged, not a change."""
+    gapped = [p for p in obs.pending if p.gaps]
+    if not gapped:
+        return
+    versions = dict(Resource.objects.filter(pk__in=[p.resource_id for p in gapped])
+                    .values_list("id", "current_version_id"))
+    configs = version_configs(versions.values())
+    current_hash = {rid: digest for rid, digest in obs.current.values()}
+    for p in gapped:
+        config, old = orjson.loads(p.config), configs.get(versions.get(p.resource_id), {})
+        for name in p.gaps:
+            if name in old:
+                config[name] = old[name]
+        p.config = canonical(config)
+        p.hash = record_hash(p.config, p.name, p.region, orjson.loads(p.tags))
+        if p.hash == current_hash.get(p.resource_id):
+            obs.pending.remove(p)
+            obs.unchanged += 1
 
 
 def _revive(account_id: int, new: list[Pending]) -> list[Pending]:

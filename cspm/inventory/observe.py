@@ -33,6 +33,7 @@ class Pending:
     hash: str
     config: bytes
     version_id: int = 0  # set when the poll is written
+    gaps: dict[str, str] | None = None  # fields to carry over from the current version
 
 
 @dataclass(slots=True)
@@ -44,10 +45,14 @@ class Outcome:
     seconds: float = 0.0
     error_kind: str = ""
     error: str = ""
+    gaps: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = {"status": "ok" if self.ok else "failed", "resources": self.resources,
                 "seconds": round(self.seconds, 3)}
+        if self.gaps:
+            data["gaps"] = len(self.gaps)
+            data["gap_examples"] = self.gaps[:10]
         if not self.ok:
             data.update(error_kind=self.error_kind, error=self.error)
         return data
@@ -91,9 +96,12 @@ class Observation:
                     continue
                 keys[key] = digest
                 current = self.current.get(key)
+                if record.gaps:
+                    outcome.gaps += [f"{record.type} {record.native_id[:200]} {f}: {why}"
+                                     for f, why in sorted(record.gaps.items())]
                 if current is not None:
                     seen.add(current[0])
-                    if current[1] == digest:
+                    if current[1] == digest and not record.gaps:
                         unchanged += 1
                         continue
                 pending.append(
@@ -108,6 +116,7 @@ class Observation:
                         # orjson's bytes keep their whole growth buffer (~8 KB for a 2 KB config):
                         # a compact copy is what keeps a 100k-resource first poll under 1 GB.
                         config=memoryview(body).tobytes(),
+                        gaps=dict(record.gaps) if record.gaps and current is not None else None,
                     )
                 )
         except Exception as exc:  # every failure is recorded; none may pass as "resources gone"

@@ -99,3 +99,26 @@ def test_a_record_of_an_undeclared_type_is_rejected(baselined, monkeypatch):
     assert result["collectors"]["aws.test_eks"]["error_kind"] == "invalid_record"
     assert "does not declare" in result["collectors"]["aws.test_eks"]["error"]
     assert not Resource.objects.filter(type="aws.iam.user").exists()
+
+
+def test_a_field_that_could_not_be_read_keeps_its_last_known_value(baselined):
+    estate = baselined
+    with_policy = bucket_config() | {"Policy": {"Statement": [{"Sid": "DenyHttp", "Effect": "Deny"}]}}
+    estate.put("aws.s3.bucket", BUCKET_ARN, with_policy)
+    poll()
+    cli("baseline", "approve", "prod-aws")
+    # GetBucketPolicy is denied this time: the policy is unknown, not deleted.
+    estate.put("aws.s3.bucket", BUCKET_ARN, bucket_config(), gaps={"Policy": "AccessDenied: get_bucket_policy"})
+    result = poll()
+    assert result["counts"] == {"added": 0, "changed": 0, "removed": 0, "unchanged": 3}
+    s3 = result["collectors"]["aws.test_s3"]
+    assert s3["status"] == "ok" and s3["gaps"] == 1
+    assert s3["gap_examples"] == [f"aws.s3.bucket {BUCKET_ARN} Policy: AccessDenied: get_bucket_policy"]
+    assert cli("drift", "prod-aws") == []
+    # A real change seen in the same poll is kept, with the unreadable field carried over.
+    estate.put("aws.s3.bucket", BUCKET_ARN, bucket_config(block=False), gaps={"Policy": "AccessDenied"})
+    poll()
+    [finding] = cli("drift", "prod-aws")
+    assert {c["path"].split("/")[1] for c in finding["changes"]} == {"PublicAccessBlockConfiguration"}
+    current = Resource.objects.get(native_id=BUCKET_ARN).current_version
+    assert current.config["Policy"] == with_policy["Policy"]

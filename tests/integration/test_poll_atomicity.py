@@ -3,7 +3,8 @@
 import pytest
 from django.core.management.base import CommandError
 
-from cspm.inventory import ingest, poll as poll_module
+from cspm.inventory import ingest
+from cspm.inventory import poll as poll_module
 from cspm.inventory.models import Resource, ResourceVersion, Snapshot
 from cspm.inventory.poll import poll_account
 from tests.integration.helpers import BUCKET_ARN, EKS_ARN, bucket_config, eks_config, onboard, poll

@@ -18,10 +18,10 @@ class Estate:
         self.calls: list[str] = []
 
     def put(self, type_: str, native_id: str, config: dict, *, name: str = "", region: str = "us-east-1",
-            tags: dict | None = None) -> None:
+            tags: dict | None = None, gaps: dict | None = None) -> None:
         self.records[(type_, native_id)] = ResourceRecord(
             type=type_, native_id=native_id, config=config, region=region, name=name or native_id.rsplit("/", 1)[-1],
-            tags=tags or {})
+            tags=tags or {}, gaps=gaps or {})
 
     def drop(self, type_: str, native_id: str) -> None:
         del self.records[(type_, native_id)]
@@ -45,7 +45,7 @@ class Estate:
                 # Collectors hand over fresh dicts; normalization may change them in place.
                 yield ResourceRecord(type=record.type, native_id=record.native_id,
                                      config=copy.deepcopy(record.config), region=record.region,
-                                     name=record.name, tags=dict(record.tags))
+                                     name=record.name, tags=dict(record.tags), gaps=dict(record.gaps))
         if after is not None and error is not None:
             raise error
 
