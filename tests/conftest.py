@@ -20,3 +20,6 @@ def estate():
     ESTATE.calls.clear()
     with registry.temporarily(*TEST_COLLECTORS):
         yield ESTATE
+
+
+pytest_plugins = ["tests.support.aws"]
