@@ -57,6 +57,8 @@ class Collector:
 
     def __init__(self, context: CollectContext) -> None:
         self.context = context
+        # Figures the poll records with the collector's outcome (e.g. {"api_calls": 412}).
+        self.stats: dict[str, int] = {}
 
     def collect(self) -> Iterator[ResourceRecord]:
         raise NotImplementedError

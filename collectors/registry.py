@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from collectors.base import PROVIDERS, Collector, TypeSpec
+from collectors.base import PROVIDERS, CollectContext, Collector, TypeSpec
 
 
 class Registry:
     def __init__(self) -> None:
         self._collectors: dict[str, type[Collector]] = {}
         self._specs: dict[str, TypeSpec] = {}
+        self._connection_tests: dict[str, Callable[[CollectContext], dict]] = {}
         self._loaded: set[str] = set()
 
     def register(self, cls: type[Collector]) -> type[Collector]:
@@ -39,6 +40,16 @@ class Registry:
     def register_spec(self, spec: TypeSpec) -> TypeSpec:
         self._specs[spec.type] = spec
         return spec
+
+    def register_connection_test(self, provider: str, test: Callable[[CollectContext], dict]) -> None:
+        self._connection_tests[provider] = test
+
+    def test_connection(self, context: CollectContext) -> dict | None:
+        """Prove the credentials reach the account: what they authenticate as, or a CollectorError.
+        None when the provider has no test yet."""
+        self._load(context.provider)
+        test = self._connection_tests.get(context.provider)
+        return test(context) if test else None
 
     def collectors_for(self, provider: str) -> list[type[Collector]]:
         self._load(provider)
@@ -67,17 +78,21 @@ class Registry:
                 raise
 
     @contextmanager
-    def temporarily(self, *classes: type[Collector]) -> Iterator[None]:
-        """Register collectors for the duration of a block (tests, one-off imports)."""
-        for cls in classes:
-            self.register(cls)
+    def isolated(self, *classes: type[Collector]) -> Iterator[None]:
+        """Only these collectors for the duration of a block (tests of the core, which must not
+        reach a real cloud); specs stay as they are."""
+        for provider in PROVIDERS:
+            self._load(provider)
+        saved, self._collectors = self._collectors, {}
         try:
+            for cls in classes:
+                self.register(cls)
             yield
         finally:
-            for cls in classes:
-                self.unregister(cls.key)
+            self._collectors = saved
 
 
 registry = Registry()
 register = registry.register
 register_spec = registry.register_spec
+register_connection_test = registry.register_connection_test

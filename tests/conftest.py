@@ -18,7 +18,7 @@ def estate():
     ESTATE.records.clear()
     ESTATE.heal()
     ESTATE.calls.clear()
-    with registry.temporarily(*TEST_COLLECTORS):
+    with registry.isolated(*TEST_COLLECTORS):
         yield ESTATE
 
 

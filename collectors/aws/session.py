@@ -67,11 +67,14 @@ class AwsSession:
     """Credentials, configuration and clients for one account during one poll. Thread-safe:
     clients are created under a lock (boto3 sessions are not thread-safe; clients are)."""
 
-    def __init__(self, context: CollectContext, *, max_attempts: int = 8, retry_mode: str = "adaptive") -> None:
+    def __init__(self, context: CollectContext, *, max_attempts: int = 8, retry_mode: str = "adaptive",
+                 stats: dict[str, int] | None = None) -> None:
         import boto3
         from botocore.config import Config
 
         self.context = context
+        self.stats = stats if stats is not None else {}
+        self.stats.setdefault("api_calls", 0)
         creds = dict(context.credentials or {})
         self.partition = _partition(creds.get("role_arn", ""))
         self.home_region = HOME_REGIONS[self.partition]
@@ -91,9 +94,19 @@ class AwsSession:
             aws_session_token=creds.get("session_token"),
             region_name=self.home_region,
         )
+        self._count(base)
         self.session = base
         if creds.get("role_arn"):
             self.session = self._assume_role(base, creds)
+            self._count(self.session)
+
+    def _count(self, session) -> None:
+        """Count API calls (each attempt's request) for the poll's figures."""
+        def counted(**_: Any) -> None:
+            with self._lock:
+                self.stats["api_calls"] += 1
+
+        session.events.register("before-send", counted)
 
     def _assume_role(self, base, creds: dict) -> Any:
         import boto3

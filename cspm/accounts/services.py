@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from collectors.credentials import describe_credentials, parse_credentials
-from collectors.errors import CredentialsError, ValidationError
+from collectors.errors import CollectorError, CredentialsError, ValidationError
 from collectors.identifiers import validate_endpoint, validate_native_id, validate_regions
+from collectors.registry import registry
+from cspm.accounts.context import collect_context
 from cspm.accounts.crypto import encrypt_credentials, rotate_token
 from cspm.accounts.models import CloudAccount, Organization
 from cspm.core.errors import DomainError
@@ -96,8 +98,10 @@ def account_onboard(
     ca_bundle: bytes | None = None,
     regions: list[str] | None = None,
     poll_interval_minutes: int = 15,
+    test_connection: bool = False,
 ) -> CloudAccount:
-    """Validate everything first, then write: bad input leaves nothing behind."""
+    """Validate everything first (with test_connection: that the credentials reach the account),
+    then write: bad input leaves nothing behind."""
     try:
         native_id = validate_native_id(provider, native_id)
         regions = validate_regions(provider, regions or [])
@@ -111,6 +115,9 @@ def account_onboard(
     if not 1 <= poll_interval_minutes <= 7 * 24 * 60:
         raise DomainError("poll interval must be between 1 minute and 7 days")
     pem = validate_ca_bundle(ca_bundle) if ca_bundle else ""
+    if test_connection:
+        connection_test(provider=provider, native_id=native_id, credentials=parsed or {}, regions=regions,
+                        endpoint=endpoint, ca_bundle=pem)
     existing = CloudAccount.objects.filter(provider=provider, native_id=native_id).first()
     if existing:
         raise DomainError(f"{provider} account {native_id} is already onboarded as {existing.name!r}")
@@ -130,6 +137,15 @@ def account_onboard(
         endpoint_url=endpoint,
         ca_bundle=pem,
     )
+
+
+def connection_test(**context_fields) -> dict | None:
+    """Reach the cloud with these credentials; a failure is a clear one-line DomainError."""
+    with collect_context(**context_fields) as context:
+        try:
+            return registry.test_connection(context)
+        except CollectorError as exc:
+            raise DomainError(f"connection test failed ({exc.kind}): {' '.join(str(exc).split())[:300]}") from None
 
 
 def credentials_rotate_key() -> int:

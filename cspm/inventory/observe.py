@@ -46,10 +46,11 @@ class Outcome:
     error_kind: str = ""
     error: str = ""
     gaps: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         data = {"status": "ok" if self.ok else "failed", "resources": self.resources,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), **self.stats}
         if self.gaps:
             data["gaps"] = len(self.gaps)
             data["gap_examples"] = self.gaps[:10]
@@ -80,8 +81,10 @@ class Observation:
         keys: dict[Key, str] = {}
         unchanged = 0
         outcome = Outcome(key=collector_cls.key, types=tuple(sorted(types)), ok=True)
+        collector = None
         try:
-            for record in collector_cls(context).collect():
+            collector = collector_cls(context)
+            for record in collector.collect():
                 if record.type not in types:
                     raise InvalidRecordError(
                         f"{collector_cls.key} yielded type {str(record.type)[:80]!r} it does not declare"
@@ -131,6 +134,7 @@ class Observation:
             self.unchanged += unchanged
             outcome.resources = len(keys)
         outcome.seconds = time.monotonic() - started
+        outcome.stats = dict(collector.stats) if collector is not None else {}
         self.outcomes.append(outcome)
         return outcome
 

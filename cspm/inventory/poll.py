@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from collectors.base import CollectContext
 from collectors.registry import Registry
 from collectors.registry import registry as default_registry
-from cspm.accounts.crypto import decrypt_credentials
+from cspm.accounts.context import account_context
 from cspm.accounts.models import CloudAccount
 from cspm.drift.evaluate import EvaluationCounts, evaluate_resources, expire_suppressions
 from cspm.inventory.ingest import commit_observation, fetch_current
@@ -30,28 +25,6 @@ class PollResult:
     rows_written: dict[str, int]
 
 
-@contextmanager
-def collect_context(account: CloudAccount) -> Iterator[CollectContext]:
-    """The collectors' view of an account. Credentials are decrypted only here, and a CA bundle
-    lives in a private temporary file for the length of the poll (SDKs want a path)."""
-    credentials = decrypt_credentials(account.credentials_encrypted) if account.credentials_encrypted else {}
-    with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=True) as ca_file:
-        ca_path = None
-        if account.ca_bundle:
-            ca_file.write(account.ca_bundle)
-            ca_file.flush()
-            ca_path = ca_file.name
-        yield CollectContext(
-            provider=account.provider,
-            account_id=account.native_id,
-            credentials=credentials,
-            regions=tuple(account.regions or ()),
-            endpoint=account.endpoint_url or None,
-            ca_bundle=ca_path,
-            timeout=settings.CSPM_CLOUD_TIMEOUT,
-        )
-
-
 def poll_account(account_id: int, *, registry: Registry = default_registry) -> PollResult:
     """Collect (outside any transaction: cloud calls are slow), then write the snapshot, the
     changed versions and the findings in one transaction."""
@@ -60,7 +33,7 @@ def poll_account(account_id: int, *, registry: Registry = default_registry) -> P
     started_at = timezone.now()
     clock = time.monotonic()
     obs = Observation(current=fetch_current(account.pk))
-    with collect_context(account) as context:
+    with account_context(account) as context:
         for collector_cls in registry.collectors_for(account.provider):
             obs.run(collector_cls, context)
     collected = time.monotonic()

@@ -25,7 +25,7 @@ def poll(account: str = "prod-aws") -> dict:
 
 
 def onboard(name: str = "prod-aws", account_id: str = "123456789012", *extra: str) -> dict:
-    return cli("onboard", "--provider", "aws", "--account-id", account_id, "--name", name,
+    return cli("onboard", "--no-test", "--provider", "aws", "--account-id", account_id, "--name", name,
                "--org", "Acme Group", *extra)
 
 

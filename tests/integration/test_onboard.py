@@ -31,7 +31,7 @@ def write(tmp_path, name, data) -> str:
 
 def test_onboard_encrypts_credentials_and_never_prints_them(tmp_path):
     creds = write(tmp_path, "aws.json", AWS_KEYS)
-    out = cli("onboard", "--provider", "aws", "--account-id", "123456789012", "--name", "prod-aws",
+    out = cli("onboard", "--no-test", "--provider", "aws", "--account-id", "123456789012", "--name", "prod-aws",
               "--org", "Acme Group", "--credentials", creds, "--regions", "us-east-1,eu-west-1",
               "--environment", "prod")
     assert out["account_id"] == "123456789012" and out["regions"] == ["us-east-1", "eu-west-1"]
@@ -46,8 +46,9 @@ def test_onboard_encrypts_credentials_and_never_prints_them(tmp_path):
 
 
 def test_onboard_an_acquisition_into_its_own_organization(tmp_path):
-    cli("onboard", "--provider", "aws", "--account-id", "123456789012", "--name", "parent-aws", "--org", "Acme Group")
-    out = cli("onboard", "--provider", "azure", "--account-id", "8F3C1E2A-7B4D-4E5F-9A6B-1C2D3E4F5A6B",
+    cli("onboard", "--no-test", "--provider", "aws", "--account-id", "123456789012", "--name", "parent-aws",
+        "--org", "Acme Group")
+    out = cli("onboard", "--no-test", "--provider", "azure", "--account-id", "8F3C1E2A-7B4D-4E5F-9A6B-1C2D3E4F5A6B",
               "--name", "globex-azure", "--org", "Globex", "--acquired", "--environment", "staging",
               "--credentials", write(tmp_path, "sp.json", AZURE_SP))
     assert out["account_id"] == "8f3c1e2a-7b4d-4e5f-9a6b-1c2d3e4f5a6b"
@@ -72,7 +73,7 @@ def test_onboard_an_acquisition_into_its_own_organization(tmp_path):
 )
 def test_bad_input_is_refused_with_exit_2_and_nothing_written(args, message):
     with pytest.raises(CommandError) as err:
-        cli("onboard", "--name", "x", "--org", "Acme Group", *args)
+        cli("onboard", "--no-test", "--name", "x", "--org", "Acme Group", *args)
     assert err.value.returncode == 2
     assert message.lower() in str(err.value).lower()
     assert "\n" not in str(err.value)
@@ -88,7 +89,7 @@ def test_bad_input_is_refused_with_exit_2_and_nothing_written(args, message):
 def test_malformed_credentials_are_refused_without_echoing_secrets(tmp_path, content):
     path = write(tmp_path, "bad.json", content)
     with pytest.raises(CommandError) as err:
-        cli("onboard", "--provider", "aws", "--account-id", "123456789012", "--name", "x", "--org", "Acme",
+        cli("onboard", "--no-test", "--provider", "aws", "--account-id", "123456789012", "--name", "x", "--org", "Acme",
             "--credentials", path)
     assert err.value.returncode == 2
     assert SECRET not in str(err.value) and "short" not in str(err.value)
@@ -96,15 +97,15 @@ def test_malformed_credentials_are_refused_without_echoing_secrets(tmp_path, con
 
 
 def test_duplicate_account_is_refused():
-    cli("onboard", "--provider", "aws", "--account-id", "123456789012", "--name", "a", "--org", "Acme")
+    cli("onboard", "--no-test", "--provider", "aws", "--account-id", "123456789012", "--name", "a", "--org", "Acme")
     with pytest.raises(CommandError) as err:
-        cli("onboard", "--provider", "aws", "--account-id", "123456789012", "--name", "b", "--org", "Acme")
+        cli("onboard", "--no-test", "--provider", "aws", "--account-id", "123456789012", "--name", "b", "--org", "Acme")
     assert "already onboarded as 'a'" in str(err.value)
 
 
 def test_ca_bundle_must_be_certificates(tmp_path):
     with pytest.raises(CommandError) as err:
-        cli("onboard", "--provider", "aws", "--account-id", "123456789012", "--name", "a", "--org", "Acme",
+        cli("onboard", "--no-test", "--provider", "aws", "--account-id", "123456789012", "--name", "a", "--org", "Acme",
             "--endpoint", "https://127.0.0.1:8443", "--ca-bundle", write(tmp_path, "ca.pem", "hello"))
     assert "PEM" in str(err.value)
 
@@ -118,7 +119,7 @@ def test_rotating_the_key_reencrypts_every_credential(tmp_path, settings):
     settings.CSPM_CREDENTIALS_KEYS = [old]
     reset_cipher()
     try:
-        cli("onboard", "--provider", "aws", "--account-id", "123456789012", "--name", "a", "--org", "Acme",
+        cli("onboard", "--no-test", "--provider", "aws", "--account-id", "123456789012", "--name", "a", "--org", "Acme",
             "--credentials", write(tmp_path, "c.json", AWS_KEYS))
         settings.CSPM_CREDENTIALS_KEYS = [new, old]
         reset_cipher()

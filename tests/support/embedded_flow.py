@@ -28,7 +28,7 @@ from tests.support.estate import ESTATE, TEST_COLLECTORS  # noqa: E402
 
 call_command("migrate", verbosity=0)
 seen = {"vendor": connection.vendor}
-with registry.temporarily(*TEST_COLLECTORS):
+with registry.isolated(*TEST_COLLECTORS):
     ESTATE.put("aws.eks.cluster", EKS_ARN, eks_config())
     ESTATE.put("aws.s3.bucket", BUCKET_ARN, bucket_config())
     creds = Path(sys.argv[1]) / "aws.json"

@@ -39,14 +39,6 @@ def test_registry_refuses_ambiguous_collectors(first, second, message):
         reg.register(collector(*second))
 
 
-def test_temporarily_registered_collectors_go_away():
-    reg = Registry()
-    temp = collector("aws.tmp", "aws", ("aws.tmp.thing",))
-    with reg.temporarily(temp):
-        assert temp in reg.collectors_for("aws")
-    assert temp not in reg.collectors_for("aws")
-
-
 def test_unknown_type_gets_an_empty_spec():
     spec = Registry().spec("aws.nothing.here")
     assert spec.type == "aws.nothing.here" and spec.volatile == () and dict(spec.keyed) == {}
@@ -60,3 +52,12 @@ def test_collectors_package_never_imports_django_or_cspm():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("django", "cspm")]
     assert offenders == []
+
+
+def test_isolated_registry_hides_other_collectors_and_restores_them():
+    reg = Registry()
+    real = reg.register(collector("aws.real", "aws", ("aws.real.thing",)))
+    fake = collector("aws.fake", "aws", ("aws.fake.thing",))
+    with reg.isolated(fake):
+        assert reg.collectors_for("aws") == [fake]
+    assert reg.collectors_for("aws") == [real]
