@@ -14,6 +14,7 @@ class Registry:
         self._collectors: dict[str, type[Collector]] = {}
         self._specs: dict[str, TypeSpec] = {}
         self._connection_tests: dict[str, Callable[[CollectContext], dict]] = {}
+        self._discoveries: dict[str, Callable[[CollectContext], list[dict]]] = {}
         self._loaded: set[str] = set()
 
     def register(self, cls: type[Collector]) -> type[Collector]:
@@ -50,6 +51,16 @@ class Registry:
         self._load(context.provider)
         test = self._connection_tests.get(context.provider)
         return test(context) if test else None
+
+    def register_discovery(self, provider: str, discover: Callable[[CollectContext], list[dict]]) -> None:
+        self._discoveries[provider] = discover
+
+    def discover(self, context: CollectContext) -> list[dict] | None:
+        """The accounts (AWS), projects (GCP) or subscriptions (Azure) these credentials can see,
+        as {"account_id", "name", ...}; None when the provider has no discovery yet."""
+        self._load(context.provider)
+        discover = self._discoveries.get(context.provider)
+        return discover(context) if discover else None
 
     def collectors_for(self, provider: str) -> list[type[Collector]]:
         self._load(provider)
@@ -96,3 +107,4 @@ registry = Registry()
 register = registry.register
 register_spec = registry.register_spec
 register_connection_test = registry.register_connection_test
+register_discovery = registry.register_discovery
