@@ -63,8 +63,9 @@ def bulk_onboard(
         try:
             account = account_onboard(
                 provider=source.provider, native_id=member["account_id"], name=name, organization=organization,
-                acquired=acquired, environment=environment, credentials=orjson.dumps(role), endpoint=source.endpoint_url,
-                ca_bundle=source.ca_bundle.encode() if source.ca_bundle else None, regions=source.regions,
+                acquired=acquired, environment=environment, credentials=orjson.dumps(role),
+                endpoint=source.endpoint_url, ca_bundle=source.ca_bundle.encode() if source.ca_bundle else None,
+                regions=source.regions,
                 test_connection=test_connection)
         except DomainError as exc:
             result.failed.append({"account_id": member["account_id"], "name": name, "error": str(exc)})
