@@ -8,29 +8,13 @@ made anew each run.  Run: make bench-ingest  (or DATABASE_URL=... python bench/i
 
 from __future__ import annotations
 
-import os
-import resource
 import sys
 import time
-from pathlib import Path
 
-import psycopg
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-BASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cspm")
-BENCH_DB = BASE_URL.rsplit("/", 1)[1] + "_bench"
-os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspm.settings")
+from common import peak_memory_mb, setup_django
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 CHANGED, ADDED, REMOVED = N // 100, N // 1000, N // 1000
-
-
-def recreate_database() -> None:
-    admin = BASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 _TEMPLATE = {
@@ -75,11 +59,7 @@ def cluster(i: int, generation: int) -> dict:
 
 
 def main() -> None:
-    recreate_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
     from collectors.base import Collector
@@ -88,7 +68,6 @@ def main() -> None:
     from cspm.accounts.services import account_onboard
     from cspm.inventory.poll import poll_account
 
-    call_command("migrate", verbosity=0)
     state = {"ids": range(N), "changed": frozenset()}
 
     class Synthetic(Collector):
@@ -130,8 +109,7 @@ def main() -> None:
           f"{result.rows_written['resources_inserted']:,}, updated {result.rows_written['resources_updated']:,}")
     print("second poll rows written per table (pg_stat): " + ", ".join(
         f"{table} {count:,}" for table, count in sorted(written.items()) if count))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS of the process): {peak:,.0f} MB")
+    print(f"peak memory (max RSS of the process): {peak_memory_mb():,.0f} MB")
 
 
 def table_writes(connection) -> dict[str, int]:
