@@ -28,8 +28,9 @@ class ResourceRecord:
     region: str = ""
     name: str = ""
     tags: dict[str, str] = field(default_factory=dict)
-    # Top-level config fields that could not be read this time (field -> why, e.g. AccessDenied).
-    # They keep their last known value: a gap in what we could see is not a change.
+    # Top-level config fields that could not be read this time (field -> why, e.g. AccessDenied);
+    # the key "tags" stands for the record's own tags. They keep their last known value: a gap
+    # in what we could see is not a change.
     gaps: dict[str, str] = field(default_factory=dict)
 
     def check(self) -> None:

@@ -141,7 +141,8 @@ class AwsSession:
                 client = self.session.client(service, **self._client_kwargs(region))
                 if service == "s3control" and self.context.endpoint:
                     # botocore puts the account id in front of the host; one endpoint has no such host.
-                    client.meta.events.register("before-send.s3-control.*", _strip_account_host)
+                    # Before signing, so the signature covers the URL actually sent.
+                    client.meta.events.register_first("before-sign.s3-control.*", _strip_account_host)
                 self._clients[key] = client
         return client
 

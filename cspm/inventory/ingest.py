@@ -145,8 +145,10 @@ def _carry_over_gaps(obs: Observation) -> None:
     gapped = [p for p in obs.pending if p.gaps]
     if not gapped:
         return
-    versions = dict(Resource.objects.filter(pk__in=[p.resource_id for p in gapped])
-                    .values_list("id", "current_version_id"))
+    rows = Resource.objects.filter(pk__in=[p.resource_id for p in gapped]).values_list(
+        "id", "current_version_id", "tags")
+    versions = {rid: vid for rid, vid, _ in rows}
+    old_tags = {rid: tags for rid, _, tags in rows}
     configs = version_configs(versions.values())
     current_hash = {rid: digest for rid, digest in obs.current.values()}
     for p in gapped:
@@ -154,6 +156,8 @@ def _carry_over_gaps(obs: Observation) -> None:
         for name in p.gaps:
             if name in old:
                 config[name] = old[name]
+        if "tags" in p.gaps:
+            p.tags = canonical(old_tags.get(p.resource_id) or {})
         p.config = canonical(config)
         p.hash = record_hash(p.config, p.name, p.region, orjson.loads(p.tags))
         if p.hash == current_hash.get(p.resource_id):

@@ -122,3 +122,12 @@ def test_a_field_that_could_not_be_read_keeps_its_last_known_value(baselined):
     assert {c["path"].split("/")[1] for c in finding["changes"]} == {"PublicAccessBlockConfiguration"}
     current = Resource.objects.get(native_id=BUCKET_ARN).current_version
     assert current.config["Policy"] == with_policy["Policy"]
+
+
+def test_unreadable_tags_keep_their_last_known_value(baselined):
+    estate = baselined
+    estate.put("aws.s3.bucket", BUCKET_ARN, bucket_config(), tags={"owner": "data-team"})
+    poll()
+    estate.put("aws.s3.bucket", BUCKET_ARN, bucket_config(), tags={}, gaps={"tags": "AccessDenied"})
+    assert poll()["counts"]["changed"] == 0
+    assert Resource.objects.get(native_id=BUCKET_ARN).tags == {"owner": "data-team"}
