@@ -40,7 +40,7 @@ class EksCollector(Collector):
     resource_types = (CLUSTER, NODEGROUP)
 
     def collect(self) -> Iterator[ResourceRecord]:
-        session = AwsSession(self.context)
+        session = AwsSession(self.context, stats=self.stats)
         for records in parallel(lambda region: self._region(session, region), session.regions()):
             yield from records
 

@@ -51,7 +51,7 @@ class IamCollector(Collector):
     resource_types = ("aws.iam.user", "aws.iam.role", "aws.iam.policy", "aws.iam.account")
 
     def collect(self) -> Iterator[ResourceRecord]:
-        session = AwsSession(self.context)
+        session = AwsSession(self.context, stats=self.stats)
         iam = session.client("iam")
 
         def listing(item: tuple[str, str]) -> list[dict]:

@@ -8,7 +8,9 @@ removed, or evaluated, so a failing cloud API never makes resources look deleted
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from collectors.base import CollectContext, Collector
@@ -68,6 +70,7 @@ class Observation:
     seen_ids: set[int] = field(default_factory=set)
     unchanged: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
+    _merge: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def succeeded_types(self) -> set[str]:
@@ -129,14 +132,23 @@ class Observation:
             log.warning("collector %s failed for %s %s: %s", collector_cls.key, context.provider,
                         context.account_id, outcome.error, exc_info=not isinstance(exc, CollectorError))
         else:
-            self.pending.extend(pending)
-            self.seen_ids |= seen
-            self.unchanged += unchanged
             outcome.resources = len(keys)
+            with self._merge:
+                self.pending.extend(pending)
+                self.seen_ids |= seen
+                self.unchanged += unchanged
         outcome.seconds = time.monotonic() - started
         outcome.stats = dict(collector.stats) if collector is not None else {}
-        self.outcomes.append(outcome)
+        with self._merge:
+            self.outcomes.append(outcome)
         return outcome
+
+    def run_all(self, collectors: list[type[Collector]], context: CollectContext, workers: int = 4) -> None:
+        """Run collectors side by side: a poll lasts as long as its slowest collector, not their sum.
+        Each collector keeps its output to itself until it has succeeded (see run)."""
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(collectors)))) as pool:
+            list(pool.map(lambda cls: self.run(cls, context), collectors))
+        self.outcomes.sort(key=lambda o: o.key)
 
     def removed_ids(self) -> list[int]:
         """Resources of successful collectors that no longer appear."""

@@ -34,8 +34,7 @@ def poll_account(account_id: int, *, registry: Registry = default_registry) -> P
     clock = time.monotonic()
     obs = Observation(current=fetch_current(account.pk))
     with account_context(account) as context:
-        for collector_cls in registry.collectors_for(account.provider):
-            obs.run(collector_cls, context)
+        obs.run_all(registry.collectors_for(account.provider), context)
     collected = time.monotonic()
     with transaction.atomic():
         ingest = commit_observation(account_id=account.pk, expected_last_snapshot_id=expected_last, obs=obs,
