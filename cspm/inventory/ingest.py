@@ -151,6 +151,7 @@ def _carry_over_gaps(obs: Observation) -> None:
     old_tags = {rid: tags for rid, _, tags in rows}
     configs = version_configs(versions.values())
     current_hash = {rid: digest for rid, digest in obs.current.values()}
+    unchanged: set[int] = set()
     for p in gapped:
         config, old = orjson.loads(p.config), configs.get(versions.get(p.resource_id), {})
         for name in p.gaps:
@@ -161,8 +162,9 @@ def _carry_over_gaps(obs: Observation) -> None:
         p.config = canonical(config)
         p.hash = record_hash(p.config, p.name, p.region, orjson.loads(p.tags))
         if p.hash == current_hash.get(p.resource_id):
-            obs.pending.remove(p)
-            obs.unchanged += 1
+            unchanged.add(id(p))
+    obs.pending = [p for p in obs.pending if id(p) not in unchanged]
+    obs.unchanged += len(unchanged)
 
 
 def _revive(account_id: int, new: list[Pending]) -> list[Pending]:
