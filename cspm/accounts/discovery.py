@@ -11,6 +11,7 @@ import orjson
 from collectors.errors import CollectorError
 from collectors.registry import registry
 from cspm.accounts.context import account_context
+from cspm.accounts.crypto import decrypt_credentials
 from cspm.accounts.models import CloudAccount
 from cspm.accounts.services import account_onboard
 from cspm.core.errors import DomainError
@@ -45,27 +46,37 @@ def bulk_onboard(
     *, source: CloudAccount, members: list[dict], role_name: str, external_id: str | None, organization: str,
     acquired: bool, environment: str, test_connection: bool = True,
 ) -> BulkOnboarding:
-    """Onboard each discovered member with role `role_name`, assumed from the product's own base
-    credentials. One account failing (its role missing, say) does not stop the others."""
-    if not _ROLE_NAME.match(role_name or ""):
-        raise DomainError("role name must be 1-64 characters of letters, digits and +=,.@_-")
+    """Onboard each discovered member. AWS: with role `role_name` in each member, assumed from the
+    product's own base credentials. GCP and Azure: with the source account's own credentials (the
+    service account or principal that could see them). One account failing (its role missing,
+    say) does not stop the others."""
+    if source.provider == "aws" and not _ROLE_NAME.match(role_name or ""):
+        raise DomainError("--role-name is required for AWS: 1-64 characters of letters, digits and +=,.@_-")
+    shared = decrypt_credentials(source.credentials_encrypted) if source.credentials_encrypted else None
+    if shared:
+        shared = {k: v for k, v in shared.items() if k != "kind"}
     result = BulkOnboarding()
     for member in members:
-        if member.get("onboarded_as") or member.get("status", "ACTIVE") != "ACTIVE":
+        status = member.get("status") or member.get("state") or "ACTIVE"
+        if member.get("onboarded_as") or status not in ("ACTIVE", "Enabled"):
             result.skipped.append({"account_id": member["account_id"],
                                    "reason": f"already onboarded as {member['onboarded_as']!r}"
-                                   if member.get("onboarded_as") else f"status {member.get('status')}"})
+                                   if member.get("onboarded_as") else f"status {status}"})
             continue
-        role = {"role_arn": f"arn:{member.get('partition', 'aws')}:iam::{member['account_id']}:role/{role_name}"}
-        if external_id:
-            role["external_id"] = external_id
+        if source.provider == "aws":
+            credentials = {"role_arn": f"arn:{member.get('partition', 'aws')}:iam::{member['account_id']}:role/"
+                                       f"{role_name}"}
+            if external_id:
+                credentials["external_id"] = external_id
+        else:
+            credentials = shared
         name = _free_name(member)
         try:
             account = account_onboard(
                 provider=source.provider, native_id=member["account_id"], name=name, organization=organization,
-                acquired=acquired, environment=environment, credentials=orjson.dumps(role),
-                endpoint=source.endpoint_url, ca_bundle=source.ca_bundle.encode() if source.ca_bundle else None,
-                regions=source.regions,
+                acquired=acquired, environment=environment,
+                credentials=orjson.dumps(credentials) if credentials else None, endpoint=source.endpoint_url,
+                ca_bundle=source.ca_bundle.encode() if source.ca_bundle else None, regions=source.regions,
                 test_connection=test_connection)
         except DomainError as exc:
             result.failed.append({"account_id": member["account_id"], "name": name, "error": str(exc)})

@@ -49,4 +49,4 @@ def test_onboard_needs_a_role_name(organization):
 
     with pytest.raises(CommandError) as err:
         cli("discover", "moto-aws", "--onboard")
-    assert err.value.returncode == 2 and "--role-name" in str(err.value)
+    assert err.value.returncode == 2 and "--role-name is required for AWS" in str(err.value)

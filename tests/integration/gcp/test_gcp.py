@@ -201,3 +201,17 @@ def test_throttling_is_retried_with_backoff(gcp):
 
     assert [r.native_id for r in StorageCollector(_context(gcp)).collect()] == [BUCKET_ID]
     assert [p for m, p in gcp.requests if p == "/storage/v1/b"] == ["/storage/v1/b"] * 3
+
+
+def test_bulk_onboarding_of_discovered_projects_reuses_the_service_account(gcp, gcp_project):
+    from cspm.accounts.models import CloudAccount
+
+    gcp.add_project("acme-data-456", display_name="Acme data")
+    listed = {p["account_id"]: p["onboarded_as"] for p in cli("discover", gcp_project)}
+    assert listed == {"acme-data-456": None, PROJECT: gcp_project}
+    result = cli("discover", gcp_project, "--onboard", "--org", "Acme Group")
+    assert [a["account_id"] for a in result["onboarded"]] == ["acme-data-456"] and result["failed"] == []
+    source, added = CloudAccount.objects.get(name=gcp_project), CloudAccount.objects.get(native_id="acme-data-456")
+    assert added.credentials_summary == source.credentials_summary  # the same key, encrypted anew
+    assert added.credentials_encrypted != source.credentials_encrypted
+    assert added.endpoint_url == gcp.url

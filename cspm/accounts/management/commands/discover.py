@@ -1,7 +1,6 @@
 from cspm.accounts.discovery import bulk_onboard, discover_accounts
 from cspm.accounts.selectors import account_resolve
 from cspm.core.cli import JsonCommand
-from cspm.core.errors import DomainError
 
 
 class Command(JsonCommand):
@@ -12,7 +11,8 @@ class Command(JsonCommand):
         super().add_arguments(parser)
         parser.add_argument("account", help="the onboarded management account (name or native id)")
         parser.add_argument("--onboard", action="store_true", help="onboard every member not yet onboarded")
-        parser.add_argument("--role-name", help="role to assume in each member account, e.g. cspm-reader")
+        parser.add_argument("--role-name", help="AWS: role to assume in each member account, e.g. cspm-reader "
+                                                "(GCP and Azure reuse the source account's credentials)")
         parser.add_argument("--external-id", help="external id the role's trust policy requires")
         parser.add_argument("--org", help="organization to own them (default: the source account's)")
         parser.add_argument("--acquired", action="store_true", help="a new --org is an acquisition")
@@ -23,11 +23,9 @@ class Command(JsonCommand):
         source = account_resolve(options["account"])
         members = discover_accounts(source)
         if not options["onboard"]:
-            lines = [f"{m['account_id']}  {m['status']:<10} {m['name']}"
+            lines = [f"{m['account_id']}  {m.get('status') or m.get('state') or '':<10} {m['name']}"
                      + (f"  (onboarded as {m['onboarded_as']})" if m["onboarded_as"] else "") for m in members]
             return self.emit(options, members, "\n".join(lines) or "no accounts visible")
-        if not options["role_name"]:
-            raise DomainError("--onboard needs --role-name (the role each member account trusts)")
         result = bulk_onboard(
             source=source, members=members, role_name=options["role_name"], external_id=options["external_id"],
             organization=options["org"] or source.organization.name, acquired=options["acquired"],
