@@ -1,3 +1,5 @@
-"""Azure collectors (azure-mgmt-*). Importing the package registers its normalization specs."""
+"""Azure collectors (azure-mgmt-*). Importing the package registers its normalization specs, its
+collectors, its connection test and its discovery; the Azure SDK itself loads only when a session
+is made."""
 
-from collectors.azure import specs  # noqa: F401
+from collectors.azure import aks, authorization, connection, discovery, specs, storage  # noqa: F401
