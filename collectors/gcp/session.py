@@ -11,6 +11,7 @@ through google-auth's AuthorizedSession, the same HTTP stack the REST transports
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -54,6 +55,20 @@ def _throttled_or_unavailable(exc: BaseException) -> bool:
                       | gx.GatewayTimeout)
 
 
+RETRY_AFTER_CAP = 30.0
+
+
+def honour_retry_after(exc: BaseException) -> None:
+    """Before the next attempt, wait what a 429/503 asked for in Retry-After (seconds, capped):
+    google-api-core's backoff alone would knock again too early."""
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    try:
+        delay = float(headers.get("Retry-After", ""))
+    except (TypeError, ValueError):
+        return  # absent, or an HTTP date: the backoff applies
+    time.sleep(max(0.0, min(delay, RETRY_AFTER_CAP)))
+
+
 class GcpSession:
     """Credentials and clients for one project during one poll. Clients are made once, under a lock."""
 
@@ -68,7 +83,8 @@ class GcpSession:
         self.timeout = float(context.timeout)
         # Throttling (429) and unavailability are retried with backoff, within a short deadline.
         self.retry = retries.Retry(predicate=_throttled_or_unavailable, initial=RETRY_INITIAL, maximum=RETRY_MAXIMUM,
-                                   multiplier=2.0, timeout=retry_deadline or min(60.0, self.timeout * 2))
+                                   multiplier=2.0, timeout=retry_deadline or min(60.0, self.timeout * 2),
+                                   on_error=honour_retry_after)
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self.credentials = self._credentials(dict(context.credentials or {}))
