@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cspm
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) SECRET_KEY=test-only-not-secret \
 	CSPM_CREDENTIALS_KEYS=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM=
 
-.PHONY: install run test lint bench-ingest bench-aws clean
+.PHONY: install run test lint bench-ingest bench-aws bench-estate clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ bench-ingest: install
 
 bench-aws: install
 	$(TEST_ENV) $(PY) bench/aws_poll.py
+
+bench-estate: install
+	$(TEST_ENV) $(PY) bench/simulated_estate.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -219,7 +219,8 @@ class FakeArm:
             return self._put(subscription, CLUSTERS, body)
 
     def put_storage_account(self, subscription: str, resource_group: str, name: str, *,
-                            location: str = "westeurope", tags: dict | None = None, **properties: Any) -> dict:
+                            location: str = "westeurope", tags: dict | None = None, sku: str = "Standard_ZRS",
+                            **properties: Any) -> dict:
         rid = f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/{STORAGE}/{name}"
         blob = f"https://{name}.blob.core.windows.net/"
         props: dict[str, Any] = {
@@ -252,7 +253,7 @@ class FakeArm:
         body = {
             "id": rid, "name": name, "type": STORAGE, "location": location,
             "tags": tags if tags is not None else {"env": "prod"},
-            "sku": {"name": "Standard_ZRS", "tier": "Standard"}, "kind": "StorageV2",
+            "sku": {"name": sku, "tier": "Standard"}, "kind": "StorageV2",
             "properties": props,
         }
         return self._put(subscription, STORAGE, body)
