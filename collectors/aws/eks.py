@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from collectors.aws.session import AwsSession, optional, parallel
+from collectors.aws.session import AwsSession, optional
 from collectors.base import Collector
+from collectors.concurrency import parallel
 from collectors.errors import NotFoundError
 from collectors.records import ResourceRecord
 from collectors.registry import register

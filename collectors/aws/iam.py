@@ -32,8 +32,9 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
-from collectors.aws.session import AwsSession, optional, parallel
+from collectors.aws.session import AwsSession, optional
 from collectors.base import Collector
+from collectors.concurrency import parallel
 from collectors.records import ResourceRecord
 from collectors.registry import register
 

@@ -34,8 +34,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from collectors.aws.session import AwsSession, optional, parallel
+from collectors.aws.session import AwsSession, optional
 from collectors.base import Collector
+from collectors.concurrency import parallel
 from collectors.records import ResourceRecord
 from collectors.registry import register
 

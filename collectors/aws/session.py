@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from typing import Any
 
 from collectors.base import CollectContext
@@ -192,23 +191,6 @@ def optional(session: AwsSession, client: Any, operation: str, *, absent: tuple[
             raise error from None  # retries are spent: the collector's listing is incomplete
         gaps[field] = f"{code or type(exc).__name__}: {operation}"
         return None
-
-
-def parallel(fn: Callable[[Any], Any], items: Iterable[Any], workers: int = 8) -> Iterator[Any]:
-    """fn over items on a thread pool (boto3 clients are thread-safe), results in input order;
-    the first failure propagates, so a failed listing fails its collector."""
-    items = list(items)
-    if len(items) <= 1:
-        yield from map(fn, items)
-        return
-    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
-        futures = [pool.submit(fn, item) for item in items]
-        try:
-            for future in futures:
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
 
 
 def _strip_account_host(request, **_: Any) -> None:

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from collectors.base import Collector
+from collectors.concurrency import parallel
 from collectors.errors import NotFoundError
-from collectors.gcp.session import GcpSession, message_dict, optional, parallel
+from collectors.gcp.session import GcpSession, message_dict, optional
 from collectors.records import ResourceRecord
 from collectors.registry import register
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from collectors.base import CollectContext
@@ -264,19 +263,3 @@ def optional(session: GcpSession, what: str, fn: Callable[[], Any], *, gaps: dic
     except CollectorError as exc:
         gaps[field] = f"{exc.kind}: {what}"
         return None
-
-
-def parallel(fn: Callable[[Any], Any], items: Iterable[Any], workers: int = 8) -> Iterator[Any]:
-    """fn over items on a thread pool, results in input order; the first failure propagates."""
-    items = list(items)
-    if len(items) <= 1:
-        yield from map(fn, items)
-        return
-    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
-        futures = [pool.submit(fn, item) for item in items]
-        try:
-            for future in futures:
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()

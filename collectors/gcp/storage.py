@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from collectors.base import Collector
+from collectors.concurrency import parallel
 from collectors.errors import NotFoundError
-from collectors.gcp.session import GcpSession, optional, parallel, translate
+from collectors.gcp.session import GcpSession, optional, translate
 from collectors.records import ResourceRecord
 from collectors.registry import register
 

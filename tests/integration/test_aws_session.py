@@ -2,8 +2,9 @@
 
 import pytest
 
-from collectors.aws.session import AwsSession, optional, parallel, translate
+from collectors.aws.session import AwsSession, optional, translate
 from collectors.base import CollectContext
+from collectors.concurrency import parallel
 from collectors.errors import AuthError, CollectorError, ThrottledError, TransientError
 from tests.support.aws import ACCESS, ACCOUNT
 
