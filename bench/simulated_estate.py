@@ -25,29 +25,6 @@ SECRET = "Bench~simulated.client-secret_0123456789"
 SA_EMAIL = f"cspm-reader@{PROJECT}.iam.gserviceaccount.com"
 
 
-def gcp_key(url: str, private_key: str) -> dict:
-    return {
-        "type": "service_account", "project_id": PROJECT, "private_key_id": "b" * 40, "private_key": private_key,
-        "client_email": SA_EMAIL, "client_id": "104567890123456789099",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": f"{url}/token",
-        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
-        "client_x509_cert_url": f"https://www.googleapis.com/robot/v1/metadata/x509/{SA_EMAIL}",
-        "universe_domain": "googleapis.com",
-    }
-
-
-def rsa_keypair() -> tuple[str, str]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return private, public
-
-
 def timed_poll(label: str, account) -> tuple[object, float]:
     from cspm.inventory.poll import poll_account
 
@@ -68,11 +45,11 @@ def timed_poll(label: str, account) -> tuple[object, float]:
 def main() -> int:
     from collectors.simulator.azure import FakeArm
     from collectors.simulator.estate import compare, inject, seed_azure, seed_gcp
-    from collectors.simulator.gcp import GcpSimulator
+    from collectors.simulator.gcp import GcpSimulator, rsa_key_pair, service_account_key_file
 
     gcp = GcpSimulator().start()
     arm = FakeArm(page_size=100).start()
-    private, public = rsa_keypair()
+    private, public = rsa_key_pair()
     gcp.trust_key(SA_EMAIL, public)
     gcp.add_project(PROJECT, display_name="Bench prod")
     arm.put_subscription(SUBSCRIPTION, "bench-prod", tenant_id=TENANT)
@@ -92,10 +69,10 @@ def main() -> int:
     from cspm.drift.baselines import baseline_approve_snapshot
     from cspm.drift.selectors import finding_as_dict, findings_list
 
+    key = service_account_key_file(gcp.url, private, email=SA_EMAIL, project=PROJECT)
     accounts = {
         "gcp": account_onboard(provider="gcp", native_id=PROJECT, name="bench-gcp", organization="Bench",
-                               credentials=json.dumps(gcp_key(gcp.url, private)).encode(), endpoint=gcp.url,
-                               test_connection=True),
+                               credentials=json.dumps(key).encode(), endpoint=gcp.url, test_connection=True),
         "azure": account_onboard(provider="azure", native_id=SUBSCRIPTION, name="bench-azure", organization="Bench",
                                  credentials=json.dumps({"tenant_id": TENANT, "client_id": CLIENT,
                                                          "client_secret": SECRET}).encode(),

@@ -767,3 +767,35 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
+
+
+def rsa_key_pair() -> tuple[str, str]:
+    """A fresh RSA key pair for a simulated service account: (private PKCS#8 PEM, public PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
+
+
+def service_account_key_file(url: str, private_key: str, *, email: str, project: str,
+                             key_id: str = "0123456789abcdef0123456789abcdef01234567") -> dict:
+    """A service-account key file as Google issues it, but for its token_uri: the simulator's, so
+    the real google-auth JWT exchange runs against it."""
+    return {
+        "type": "service_account",
+        "project_id": project,
+        "private_key_id": key_id,
+        "private_key": private_key,
+        "client_email": email,
+        "client_id": "104567890123456789012",
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": f"{url}/token",
+        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+        "client_x509_cert_url": f"https://www.googleapis.com/robot/v1/metadata/x509/{email}",
+        "universe_domain": "googleapis.com",
+    }

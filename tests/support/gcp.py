@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from collectors.simulator.gcp import GcpSimulator
+from collectors.simulator.gcp import GcpSimulator, rsa_key_pair, service_account_key_file
 
 PROJECT = "acme-prod-123"
 OTHER_PROJECT = "acme-data-456"
@@ -16,34 +16,12 @@ SA_EMAIL = f"cspm-reader@{PROJECT}.iam.gserviceaccount.com"
 KEY_ID = "0123456789abcdef0123456789abcdef01234567"
 
 
-def make_key() -> tuple[str, str]:
-    """A fresh RSA key pair: (private key PEM in PKCS#8, public key PEM)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return private, public
+make_key = rsa_key_pair
 
 
 def key_file(url: str, private_key: str, *, email: str = SA_EMAIL, project: str = PROJECT) -> dict:
     """A service-account key file as Google issues it, except for its token_uri."""
-    return {
-        "type": "service_account",
-        "project_id": project,
-        "private_key_id": KEY_ID,
-        "private_key": private_key,
-        "client_email": email,
-        "client_id": "104567890123456789012",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-        "token_uri": f"{url}/token",
-        "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
-        "client_x509_cert_url": f"https://www.googleapis.com/robot/v1/metadata/x509/{email}",
-        "universe_domain": "googleapis.com",
-    }
+    return service_account_key_file(url, private_key, email=email, project=project, key_id=KEY_ID)
 
 
 @pytest.fixture(scope="session")
