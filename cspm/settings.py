@@ -111,6 +111,13 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 
+# Beat asks every CSPM_SCHEDULE_SECONDS which accounts are due (each has its own poll interval).
+CSPM_SCHEDULE_SECONDS = env.int("CSPM_SCHEDULE_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "schedule-due-polls": {"task": "cspm.inventory.schedule_due_polls", "schedule": float(CSPM_SCHEDULE_SECONDS)},
+}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+
 # Seconds a cloud API call may take before the collector gives up (SDK-level timeout).
 CSPM_CLOUD_TIMEOUT = env.float("CSPM_CLOUD_TIMEOUT", default=30.0)
 

@@ -70,6 +70,9 @@ class CloudAccount(models.Model):
         "inventory.Snapshot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # A poll's claim on the account: set when a poll is dispatched, cleared when it ends. A claim
+    # past its expiry belongs to a poll whose worker died, and the scheduler may poll again.
+    poll_claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
