@@ -20,7 +20,8 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py runserver 127.0.0.1:8000
+	# The in-process schedule polls due accounts beside the web server; both stop together.
+	trap 'kill 0' EXIT; $(PY) manage.py schedule & $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(VENV)/bin/ruff check .

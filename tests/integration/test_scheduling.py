@@ -74,3 +74,12 @@ def test_a_poll_that_crashes_still_releases_its_claim(accounts, monkeypatch):
     with pytest.raises(RuntimeError):
         poll_account_task.apply(args=(a,), throw=True)
     assert CloudAccount.objects.get(pk=a).poll_claimed_until is None
+
+
+def test_the_embedded_schedule_runs_due_polls_in_process(accounts, django_capture_on_commit_callbacks):
+    from tests.integration.helpers import cli
+
+    with django_capture_on_commit_callbacks(execute=True):  # the polls run once the claims commit
+        assert sorted(cli("schedule", "--once")["polled"]) == sorted(accounts.values())
+    assert Snapshot.objects.count() == 3
+    assert cli("schedule", "--once")["polled"] == []
