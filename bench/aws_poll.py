@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.request
 
-from common import peak_memory_mb, setup_django
+from common import peak_memory_mb, setup_django, timed_poll
 
 CLUSTERS, USERS, BUCKETS = 3, 200, 300
 ACCOUNT = "123456789012"
@@ -74,23 +74,12 @@ def main() -> None:
 
     setup_django()
     from cspm.accounts.services import account_onboard
-    from cspm.inventory.poll import poll_account
 
     account = account_onboard(provider="aws", native_id=ACCOUNT, name="bench-aws", organization="Bench",
                               credentials=json.dumps(ACCESS).encode(), endpoint=url,
                               regions=["us-east-1", "eu-west-1"], test_connection=True)
     for label in ("first poll", "idle second poll"):
-        start = time.perf_counter()
-        result = poll_account(account.pk)
-        seconds = time.perf_counter() - start
-        s = result.snapshot
-        calls = sum(c.get("api_calls", 0) for c in s.collectors.values())
-        print(f"{label}: {seconds:.2f} s, {calls} API calls, status {s.status}; added {s.added}, changed "
-              f"{s.changed}, removed {s.removed}, unchanged {s.unchanged}")
-        for key, c in sorted(s.collectors.items()):
-            print(f"  {key}: {c['status']}, {c['resources']} resources, {c.get('api_calls', 0)} calls, "
-                  f"{c['seconds']} s" + (f", {c['gaps']} gaps" if c.get("gaps") else "")
-                  + (f" — {c['error']}" if c["status"] != "ok" else ""))
+        s, _ = timed_poll(label, account, indent="")
     drift = s.added + s.changed + s.removed
     print(f"drift reported by the idle second poll: {drift}")
     print(f"peak memory (max RSS of the process): {peak_memory_mb():,.0f} MB")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -30,3 +31,21 @@ def setup_django() -> None:
 
 def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_poll(label: str, account, indent: str = "  ") -> tuple[object, float]:
+    """Poll an account now; print its duration, API calls, counts and each collector's outcome."""
+    from cspm.inventory.poll import poll_account
+
+    start = time.perf_counter()
+    result = poll_account(account.pk)
+    seconds = time.perf_counter() - start
+    s = result.snapshot
+    calls = sum(c.get("api_calls", 0) for c in s.collectors.values())
+    print(f"{indent}{account.name} {label}: {seconds:.2f} s, {calls} API calls, status {s.status}; added {s.added}, "
+          f"changed {s.changed}, removed {s.removed}, unchanged {s.unchanged}")
+    for key, c in sorted(s.collectors.items()):
+        print(f"{indent}  {key}: {c['status']}, {c['resources']} resources, {c.get('api_calls', 0)} calls, "
+              f"{c['seconds']} s" + (f", {c['gaps']} gaps" if c.get("gaps") else "")
+              + (f" — {c.get('error')}" if c["status"] != "ok" else ""))
+    return s, seconds

@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 
-from common import peak_memory_mb, setup_django
+from common import peak_memory_mb, setup_django, timed_poll
 
 GCP_SIZE = {"clusters": 50, "buckets": 250, "bindings": 500}
 AZURE_SIZE = {"clusters": 50, "storage_accounts": 250, "assignments": 500}
@@ -23,23 +23,6 @@ TENANT = str(uuid.uuid5(uuid.NAMESPACE_URL, "bench-tenant"))
 CLIENT = str(uuid.uuid5(uuid.NAMESPACE_URL, "bench-client"))
 SECRET = "Bench~simulated.client-secret_0123456789"
 SA_EMAIL = f"cspm-reader@{PROJECT}.iam.gserviceaccount.com"
-
-
-def timed_poll(label: str, account) -> tuple[object, float]:
-    from cspm.inventory.poll import poll_account
-
-    start = time.perf_counter()
-    result = poll_account(account.pk)
-    seconds = time.perf_counter() - start
-    s = result.snapshot
-    calls = sum(c.get("api_calls", 0) for c in s.collectors.values())
-    print(f"  {account.name} {label}: {seconds:.2f} s, {calls} API calls, status {s.status}; added {s.added}, "
-          f"changed {s.changed}, removed {s.removed}, unchanged {s.unchanged}")
-    for key, c in sorted(s.collectors.items()):
-        print(f"    {key}: {c['status']}, {c['resources']} resources, {c.get('api_calls', 0)} calls, "
-              f"{c['seconds']} s" + (f", {c['gaps']} gaps" if c.get("gaps") else "")
-              + (f" — {c.get('error')}" if c["status"] != "ok" else ""))
-    return s, seconds
 
 
 def main() -> int:
