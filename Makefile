@@ -5,10 +5,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cspm
 # Test-only secrets: production settings require both, and tests run with production settings.
+# Cloud API rate limits off: tests and benchmarks against local fakes measure the product, not
+# the limiter (its own tests set their limits).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) SECRET_KEY=test-only-not-secret \
-	CSPM_CREDENTIALS_KEYS=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM=
+	CSPM_CREDENTIALS_KEYS=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM= CSPM_RATE_LIMITS=aws=0,gcp=0,azure=0
 
-.PHONY: install run test lint bench-ingest bench-aws bench-estate clean
+.PHONY: install run test lint bench-ingest bench-aws bench-estate bench-schedule bench-alerts clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +39,12 @@ bench-aws: install
 
 bench-estate: install
 	$(TEST_ENV) $(PY) bench/simulated_estate.py
+
+bench-schedule: install
+	$(TEST_ENV) $(PY) bench/schedule.py
+
+bench-alerts: install
+	$(TEST_ENV) $(PY) bench/drift_to_slack.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -41,6 +41,9 @@ class CollectContext:
     endpoint: str | None = None
     ca_bundle: str | None = None
     timeout: float = 30.0
+    # Called with the number of API requests about to be sent; blocks while the cloud's rate
+    # limit (shared by every worker) has no room. None: no limit.
+    pace: Callable[[int], None] | None = field(default=None, compare=False)
 
 
 class Collector:

@@ -38,6 +38,15 @@ class Registry:
     def unregister(self, key: str) -> None:
         self._collectors.pop(key, None)
 
+    def replace(self, provider: str, *classes: type[Collector]) -> None:
+        """Serve these collectors for a provider instead of the built-in ones: a simulated cloud
+        (benchmarks, demos) loaded through the CSPM_COLLECTOR_MODULES setting."""
+        self._load(provider)
+        for cls in self.collectors_for(provider):
+            self.unregister(cls.key)
+        for cls in classes:
+            self.register(cls)
+
     def register_spec(self, spec: TypeSpec) -> TypeSpec:
         self._specs[spec.type] = spec
         return spec

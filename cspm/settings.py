@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cspm.accounts",
     "cspm.inventory",
     "cspm.drift",
+    "cspm.alerts",
 ]
 
 MIDDLEWARE = [
@@ -112,14 +113,35 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 
 # Beat asks every CSPM_SCHEDULE_SECONDS which accounts are due (each has its own poll interval).
-CSPM_SCHEDULE_SECONDS = env.int("CSPM_SCHEDULE_SECONDS", default=30)
+CSPM_SCHEDULE_SECONDS = env.int("CSPM_SCHEDULE_SECONDS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "schedule-due-polls": {"task": "cspm.inventory.schedule_due_polls", "schedule": float(CSPM_SCHEDULE_SECONDS)},
+    # The outbox: retries and digests that came due (a poll that wrote an alert also asks at once).
+    "deliver-due-notifications": {"task": "cspm.alerts.deliver_due", "schedule": 60.0,
+                                  "options": {"queue": "celery"}},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 
 # Seconds a cloud API call may take before the collector gives up (SDK-level timeout).
 CSPM_CLOUD_TIMEOUT = env.float("CSPM_CLOUD_TIMEOUT", default=30.0)
+
+# Modules imported at start-up that register more collectors (or replace a cloud's, to simulate it).
+CSPM_COLLECTOR_MODULES = env.list("CSPM_COLLECTOR_MODULES", default=[])
+
+# API requests per second to each account of a cloud (clouds meter per account, project or
+# subscription), shared by every worker (a token bucket in Redis; in memory without Redis), with
+# bursts of CSPM_RATE_BURST_SECONDS' worth. 0 turns a cloud's limit off. Defaults stay under the
+# clouds' own read limits (ARM: 25/s per subscription). Format: "aws=100,gcp=50"; a cloud left
+# out keeps its default.
+CSPM_RATE_LIMITS = {"aws": 50.0, "gcp": 50.0, "azure": 25.0} | {
+    provider.strip(): float(rate) for provider, _, rate in
+    (item.partition("=") for item in env.list("CSPM_RATE_LIMITS", default=[]))}
+CSPM_RATE_BURST_SECONDS = env.float("CSPM_RATE_BURST_SECONDS", default=2.0)
+CSPM_REDIS_URL = env.str("CSPM_REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+
+# How long a poll may hold its account before the scheduler treats its worker as dead and polls
+# again (the watchdog). Longer than a poll can last: the task time limit plus a margin.
+CSPM_POLL_CLAIM_SECONDS = env.int("CSPM_POLL_CLAIM_SECONDS", default=CELERY_TASK_TIME_LIMIT + 120)
 
 LOGGING = {
     "version": 1,
@@ -130,8 +152,20 @@ LOGGING = {
 }
 
 # Outgoing mail (alerts). Unset host: messages go to the console, as the embedded default wants.
+# An email channel may name its own SMTP server instead (manage.py channel add email --smtp-host).
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cspm@localhost")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
+
+# Alerts: links in messages point at CSPM_BASE_URL; a send gives up after CSPM_ALERT_TIMEOUT
+# seconds, and a notification after CSPM_ALERT_MAX_ATTEMPTS failed sends (1 min, 2, 4 ... 1 h apart).
+CSPM_BASE_URL = env.str("CSPM_BASE_URL", default="http://localhost:8000")
+CSPM_ALERT_TIMEOUT = env.float("CSPM_ALERT_TIMEOUT", default=10.0)
+CSPM_ALERT_MAX_ATTEMPTS = env.int("CSPM_ALERT_MAX_ATTEMPTS", default=12)

@@ -22,4 +22,4 @@ def estate():
         yield ESTATE
 
 
-pytest_plugins = ["tests.support.aws"]
+pytest_plugins = ["tests.support.aws", "tests.support.pacing"]

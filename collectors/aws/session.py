@@ -101,9 +101,13 @@ class AwsSession:
 
     def _count(self, session) -> None:
         """Count API calls (each attempt's request) for the poll's figures."""
+        pace = self.context.pace
+
         def counted(**_: Any) -> None:
             with self._lock:
                 self.stats["api_calls"] += 1
+            if pace is not None:
+                pace(1)
 
         session.events.register("before-send", counted)
 

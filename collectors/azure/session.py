@@ -142,6 +142,8 @@ class AzureSession:
     def _count(self, request: Any) -> None:
         with self._lock:
             self.stats["api_calls"] += 1
+        if self.context.pace is not None:
+            self.context.pace(1)
 
     def client(self, service: str) -> Any:
         """A management client: containerservice, storage, authorization or resource."""

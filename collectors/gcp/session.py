@@ -186,6 +186,8 @@ class GcpSession:
     def count(self, n: int = 1) -> None:
         with self._lock:
             self.stats["api_calls"] += n
+        if self.context.pace is not None:
+            self.context.pace(n)
 
     def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """One SDK call with the session's retry and timeout; a failure is a typed error."""

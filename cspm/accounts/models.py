@@ -57,7 +57,7 @@ class CloudAccount(models.Model):
     name = models.CharField(max_length=200, unique=True)
     environment = models.CharField(max_length=10, choices=Environment.choices, default=Environment.PROD)
     regions = models.JSONField(default=list, blank=True, help_text="Empty: every region the account enables")
-    poll_interval_minutes = models.PositiveIntegerField(default=15)
+    poll_interval_seconds = models.PositiveIntegerField(default=900)
     enabled = models.BooleanField(default=True)
     # Fernet token of the credentials JSON; decrypted only inside the collector call.
     credentials_encrypted = models.TextField(blank=True, default="", editable=False)

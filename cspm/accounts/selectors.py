@@ -34,7 +34,7 @@ def account_as_dict(account: CloudAccount) -> dict[str, Any]:
         "acquired_on": org.acquired_on.isoformat() if org.acquired_on else None,
         "integration_stage": org.integration_stage or None,
         "regions": account.regions,
-        "poll_interval_minutes": account.poll_interval_minutes,
+        "poll_interval_seconds": account.poll_interval_seconds,
         "enabled": account.enabled,
         "endpoint": account.endpoint_url or None,
         "ca_bundle": bool(account.ca_bundle),

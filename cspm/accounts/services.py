@@ -16,6 +16,7 @@ from collectors.registry import registry
 from cspm.accounts.context import collect_context
 from cspm.accounts.crypto import encrypt_credentials, rotate_token
 from cspm.accounts.models import CloudAccount, Organization
+from cspm.core.durations import parse_interval
 from cspm.core.errors import DomainError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -97,7 +98,7 @@ def account_onboard(
     endpoint: str | None = None,
     ca_bundle: bytes | None = None,
     regions: list[str] | None = None,
-    poll_interval_minutes: int = 15,
+    poll_interval: str | int = "15m",
     test_connection: bool = False,
 ) -> CloudAccount:
     """Validate everything first (with test_connection: that the credentials reach the account),
@@ -112,8 +113,7 @@ def account_onboard(
     name = clean_label(name, "account name")
     if environment not in CloudAccount.Environment.values:
         raise DomainError(f"unknown environment {environment[:20]!r} (expected prod, staging or dev)")
-    if not 1 <= poll_interval_minutes <= 7 * 24 * 60:
-        raise DomainError("poll interval must be between 1 minute and 7 days")
+    interval = parse_interval(poll_interval)
     pem = validate_ca_bundle(ca_bundle) if ca_bundle else ""
     if test_connection:
         connection_test(provider=provider, native_id=native_id, credentials=parsed or {}, regions=regions,
@@ -131,7 +131,7 @@ def account_onboard(
         name=name,
         environment=environment,
         regions=regions,
-        poll_interval_minutes=poll_interval_minutes,
+        poll_interval_seconds=interval,
         credentials_encrypted=encrypt_credentials(parsed) if parsed else "",
         credentials_summary=describe_credentials(parsed) if parsed else {},
         endpoint_url=endpoint,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import orjson
 from django.db.models import Q
@@ -37,6 +37,8 @@ class EvaluationCounts:
     updated: int = 0
     resolved: int = 0
     reopened: int = 0
+    # (finding id, action) of every change this evaluation made, in order: what alerts are made of
+    events: list[tuple[int, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {"opened": self.opened, "updated": self.updated, "resolved": self.resolved,
@@ -112,6 +114,7 @@ def _settle_one(account, res, drift, finding, snapshot, settled_status, actor, n
             finding.save()
             record_event(finding, now, actor, settled_status)
             counts.resolved += 1
+            counts.events.append((finding.pk, settled_status))
         return
     verdict = assess(res.type, drift.kind, drift.changes, account.environment, before=drift.before,
                      after=drift.after)
@@ -126,6 +129,7 @@ def _settle_one(account, res, drift, finding, snapshot, settled_status, actor, n
         )
         record_event(finding, now, actor, "opened", {"severity": finding.severity})
         counts.opened += 1
+        counts.events.append((finding.pk, "opened"))
         return
     finding.last_snapshot = snapshot or finding.last_snapshot
     finding.current_version_id = drift.current_version_id
@@ -143,6 +147,7 @@ def _settle_one(account, res, drift, finding, snapshot, settled_status, actor, n
             counts.reopened += 1
         record_event(finding, now, actor, "changed", detail)
         counts.updated += 1
+        counts.events.append((finding.pk, "changed"))
     finding.updated_at = now
     finding.save()
 

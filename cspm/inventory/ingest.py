@@ -37,14 +37,17 @@ class IngestResult:
     rows_written: dict[str, int] = field(default_factory=dict)
 
 
-def fetch_current(account_id: int) -> dict[Key, tuple[int, str]]:
-    """(type, native id) -> (resource id, hash) of every live resource: the one read per poll."""
+def fetch_current(account_id: int, types: Iterable[str] | None = None) -> dict[Key, tuple[int, str]]:
+    """(type, native id) -> (resource id, hash) of every live resource (of these types): the one
+    read per poll, or per collect task."""
+    sql = f'SELECT id, type, native_id, current_hash FROM "{RESOURCES}" WHERE account_id = %s AND removed_at IS NULL'  # noqa: S608
+    params: list = [account_id]
+    if types is not None:
+        types = sorted(types)
+        sql += f" AND type IN ({', '.join(['%s'] * len(types))})" if types else " AND false"
+        params += types
     with connection.cursor() as cur:
-        cur.execute(
-            f'SELECT id, type, native_id, current_hash FROM "{RESOURCES}"'  # noqa: S608
-            " WHERE account_id = %s AND removed_at IS NULL",
-            [account_id],
-        )
+        cur.execute(sql, params)
         return {(type_, native_id): (rid, digest) for rid, type_, native_id, digest in cur.fetchall()}
 
 

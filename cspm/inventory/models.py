@@ -104,3 +104,50 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.resource_id} @ {self.snapshot_id}"
+
+
+class PollRun(models.Model):
+    """A poll in flight on the workers: one collect task per collector stages its output here,
+    and the finalize step turns the staged outputs into one snapshot. A run that a newer run of
+    the same account supersedes (its worker died) is abandoned, and its late tasks do nothing."""
+
+    class State(models.TextChoices):
+        COLLECTING = "collecting", "Collecting"
+        FINALIZING = "finalizing", "Finalizing"
+        DONE = "done", "Done"
+        ABANDONED = "abandoned", "Abandoned"
+
+    account = models.ForeignKey("accounts.CloudAccount", on_delete=models.CASCADE, related_name="poll_runs")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.COLLECTING)
+    collectors = models.JSONField(default=list)  # the keys this run waits for
+    expected_last_snapshot_id = models.BigIntegerField(null=True, blank=True)
+    # When the account was due (None: never polled); started_at - due_at is the scheduling lag.
+    due_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["account", "state"], name="pollrun_account_state")]
+
+    def __str__(self) -> str:
+        return f"poll run {self.pk} of {self.account_id} ({self.state})"
+
+
+class StagedOutput(models.Model):
+    """One collector's output for a run, compressed, until the run is finalized. Written once per
+    (run, collector): a collect task that runs twice replaces its own row."""
+
+    run = models.ForeignKey(PollRun, on_delete=models.CASCADE, related_name="staged")
+    collector = models.CharField(max_length=100)
+    ok = models.BooleanField()
+    payload = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "collector"], name="one_output_per_collector")]
+
+    def __str__(self) -> str:
+        return f"{self.collector} output of run {self.run_id}"

@@ -143,6 +143,13 @@ class Observation:
             self.outcomes.append(outcome)
         return outcome
 
+    def fail(self, key: str, types: tuple[str, ...], error: str, kind: str = "error") -> Outcome:
+        """Record a collector that could not even start (no credentials to hand it, say)."""
+        outcome = Outcome(key=key, types=types, ok=False, error_kind=kind, error=error[:500])
+        with self._merge:
+            self.outcomes.append(outcome)
+        return outcome
+
     def run_all(self, collectors: list[type[Collector]], context: CollectContext, workers: int = 4) -> None:
         """Run collectors side by side: a poll lasts as long as its slowest collector, not their sum.
         Each collector keeps its output to itself until it has succeeded (see run)."""

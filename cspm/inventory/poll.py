@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from cspm.drift.evaluate import EvaluationCounts, evaluate_resources, expire_sup
 from cspm.inventory.ingest import commit_observation, fetch_current
 from cspm.inventory.models import Snapshot
 from cspm.inventory.observe import Observation
+from cspm.inventory.ratelimit import pacer
+from cspm.inventory.signals import poll_written
 
 
 @dataclass
@@ -26,26 +29,37 @@ class PollResult:
 
 
 def poll_account(account_id: int, *, registry: Registry = default_registry) -> PollResult:
-    """Collect (outside any transaction: cloud calls are slow), then write the snapshot, the
-    changed versions and the findings in one transaction."""
+    """The whole poll in this process (the `poll` command; workers split it, see runs.py):
+    collect with the collectors side by side, outside any transaction (cloud calls are slow),
+    then write."""
     account = CloudAccount.objects.select_related("organization").get(pk=account_id)
     expected_last = account.last_snapshot_id
     started_at = timezone.now()
     clock = time.monotonic()
     obs = Observation(current=fetch_current(account.pk))
-    with account_context(account) as context:
+    with account_context(account, pace=pacer(account.provider, account.native_id)) as context:
         obs.run_all(registry.collectors_for(account.provider), context)
-    collected = time.monotonic()
+    return write_poll(account, obs, expected_last_snapshot_id=expected_last, started_at=started_at,
+                      collect_seconds=time.monotonic() - clock)
+
+
+def write_poll(account: CloudAccount, obs: Observation, *, expected_last_snapshot_id: int | None,
+               started_at: dt.datetime, collect_seconds: float) -> PollResult:
+    """Write the snapshot, the changed versions, the findings and what hooks on them (alerts) in
+    one transaction: a poll is visible whole or not at all."""
+    clock = time.monotonic()
     with transaction.atomic():
-        ingest = commit_observation(account_id=account.pk, expected_last_snapshot_id=expected_last, obs=obs,
-                                    started_at=started_at, finished_at=timezone.now())
+        ingest = commit_observation(account_id=account.pk, expected_last_snapshot_id=expected_last_snapshot_id,
+                                    obs=obs, started_at=started_at, finished_at=timezone.now())
         ingested = time.monotonic()
         findings = evaluate_resources(account, ingest.events, snapshot=ingest.snapshot)
         expire_suppressions(account)
+        poll_written.send(sender=Snapshot, snapshot=ingest.snapshot, previous_snapshot_id=expected_last_snapshot_id,
+                          resource_events=ingest.events, finding_events=findings.events)
         done = time.monotonic()
         snapshot = ingest.snapshot
-        snapshot.timings = {"collect": round(collected - clock, 3), "ingest": round(ingested - collected, 3),
-                            "evaluate": round(done - ingested, 3), "total": round(done - clock, 3)}
+        snapshot.timings = {"collect": round(collect_seconds, 3), "ingest": round(ingested - clock, 3),
+                            "evaluate": round(done - ingested, 3), "total": round(collect_seconds + done - clock, 3)}
         snapshot.save(update_fields=["timings"])
     return PollResult(snapshot=snapshot, findings=findings, rows_written=ingest.rows_written)
 

@@ -22,13 +22,20 @@ def due_accounts(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     now = now or timezone.now()
     rows = (CloudAccount.objects.filter(enabled=True)
             .filter(Q(poll_claimed_until__isnull=True) | Q(poll_claimed_until__lt=now))
-            .values_list("id", "last_polled_at", "poll_interval_minutes"))
+            .values_list("id", "last_polled_at", "poll_interval_seconds"))
     due = []
-    for account_id, last, minutes in rows:
-        next_poll = last + dt.timedelta(minutes=minutes) if last else None
-        if next_poll is None or next_poll <= now:
-            due.append((next_poll is not None, next_poll or now, account_id))
+    for account_id, last, seconds in rows:
+        when = last + dt.timedelta(seconds=seconds) if last else None
+        if when is None or when <= now:
+            due.append((when is not None, when or now, account_id))
     return [account_id for *_, account_id in sorted(due)[:limit]]
+
+
+def next_poll(account: CloudAccount) -> dt.datetime | None:
+    """When the account is due; None if it was never polled (due at once)."""
+    if account.last_polled_at is None:
+        return None
+    return account.last_polled_at + dt.timedelta(seconds=account.poll_interval_seconds)
 
 
 def claim(account_id: int, ttl: dt.timedelta, now: dt.datetime | None = None) -> bool:

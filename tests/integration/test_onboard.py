@@ -123,7 +123,7 @@ def test_rotating_the_key_reencrypts_every_credential(tmp_path, settings):
             "--credentials", write(tmp_path, "c.json", AWS_KEYS))
         settings.CSPM_CREDENTIALS_KEYS = [new, old]
         reset_cipher()
-        assert cli("rotate_credentials") == {"reencrypted": 1}
+        assert cli("rotate_credentials") == {"reencrypted": 1, "accounts": 1, "channels": 0}
         settings.CSPM_CREDENTIALS_KEYS = [new]
         reset_cipher()
         token = CloudAccount.objects.get().credentials_encrypted

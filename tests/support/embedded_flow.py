@@ -22,6 +22,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from collectors.registry import registry  # noqa: E402
+from cspm.inventory.models import PollRun  # noqa: E402
 from cspm.inventory.tasks import poll_account_task  # noqa: E402
 from tests.integration.helpers import BUCKET_ARN, EKS_ARN, bucket_config, cli, eks_config, onboard  # noqa: E402
 from tests.support.estate import ESTATE, TEST_COLLECTORS  # noqa: E402
@@ -35,12 +36,13 @@ with registry.isolated(*TEST_COLLECTORS):
     creds.write_text('{"access_key_id": "AKIAIOSFODNN7EXAMPLE", '
                      '"secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}')
     account = onboard("prod-aws", "123456789012", "--credentials", str(creds))
-    # The in-process worker: a task runs eagerly when no broker is configured.
-    first = poll_account_task.delay(account["id"]).get()
+    # The in-process worker: a task (and the collect and finalize tasks it sends) runs eagerly
+    # when no broker is configured.
+    first = PollRun.objects.get(pk=poll_account_task.delay(account["id"]).get()).snapshot_id
     cli("baseline", "approve", "prod-aws")
     ESTATE.put("aws.eks.cluster", EKS_ARN, eks_config(public=True, cidrs=("0.0.0.0/0",)))
     ESTATE.drop("aws.s3.bucket", BUCKET_ARN)
-    second = poll_account_task.delay(account["id"]).get()
+    second = PollRun.objects.get(pk=poll_account_task.delay(account["id"]).get()).snapshot_id
     seen["snapshots"] = [first, second]
     seen["drift"] = cli("drift", "prod-aws")
     seen["database"] = str(connection.settings_dict["NAME"])

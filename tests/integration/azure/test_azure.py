@@ -15,6 +15,7 @@ from cspm.accounts.models import CloudAccount
 from cspm.inventory.models import Resource
 from tests.integration.helpers import cli, poll
 from tests.support.azure import CLIENT, OTHER_SUBSCRIPTION, SERVICE_PRINCIPAL, SUBSCRIPTION, TENANT
+from tests.support.pacing import api_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +260,9 @@ def test_bulk_onboarding_of_discovered_subscriptions_reuses_the_service_principa
     assert added.name == "globex-dev" and added.organization.kind == "acquisition"
     assert added.credentials_summary == CloudAccount.objects.get(name=azure_account).credentials_summary
     assert added.ca_bundle and added.endpoint_url == fake_arm.url
+
+
+def test_every_azure_request_of_a_poll_takes_a_token_of_the_cloud_limit(fake_arm, azure_account, counting_buckets):
+    seed(fake_arm)
+    result = poll(azure_account)
+    assert api_calls(result) > 5 and counting_buckets("azure", SUBSCRIPTION) == api_calls(result)

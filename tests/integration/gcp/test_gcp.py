@@ -14,6 +14,7 @@ from collectors.registry import registry
 from cspm.inventory.models import Resource
 from tests.integration.helpers import cli, poll
 from tests.support.gcp import PROJECT, SA_EMAIL
+from tests.support.pacing import api_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,9 @@ def test_bulk_onboarding_of_discovered_projects_reuses_the_service_account(gcp, 
     assert added.credentials_summary == source.credentials_summary  # the same key, encrypted anew
     assert added.credentials_encrypted != source.credentials_encrypted
     assert added.endpoint_url == gcp.url
+
+
+def test_every_gcp_request_of_a_poll_takes_a_token_of_the_cloud_limit(gcp, gcp_project, counting_buckets):
+    seed(gcp)
+    result = poll(gcp_project)
+    assert api_calls(result) > 5 and counting_buckets("gcp", PROJECT) == api_calls(result)

@@ -20,7 +20,8 @@ class Command(JsonCommand):
         parser.add_argument("--endpoint", metavar="URL", help="one base URL for every API of the cloud")
         parser.add_argument("--ca-bundle", metavar="FILE", help="PEM certificates to trust for --endpoint")
         parser.add_argument("--regions", default="", help="comma-separated; default: all enabled regions")
-        parser.add_argument("--poll-interval", type=int, default=15, metavar="MINUTES")
+        parser.add_argument("--poll-interval", default="15m", metavar="DURATION",
+                            help="how often to poll: 30s, 15m, 1h or 1d (a bare number is minutes); default 15m")
         parser.add_argument("--no-test", action="store_true",
                             help="save without first testing that the credentials reach the account")
 
@@ -38,7 +39,7 @@ class Command(JsonCommand):
             endpoint=options["endpoint"],
             ca_bundle=read_input_file(options["ca_bundle"], "CA bundle") if options["ca_bundle"] else None,
             regions=[r.strip() for r in options["regions"].split(",") if r.strip()],
-            poll_interval_minutes=options["poll_interval"],
+            poll_interval=options["poll_interval"],
             test_connection=not options["no_test"],
         )
         data = account_as_dict(account)

@@ -1,0 +1,34 @@
+"""docker-compose.yml cannot be started here (no Docker engine): check what can be checked —
+every part of the stack is there, with health checks, and the workers consume every queue the
+tasks are sent to."""
+
+from pathlib import Path
+
+import yaml
+
+from collectors.base import PROVIDERS
+
+STACK = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+
+
+def test_the_stack_has_every_part():
+    assert set(STACK["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat", "mailpit"}
+
+
+def test_long_running_services_have_health_checks():
+    for name in ("postgres", "redis", "worker", "mailpit"):
+        assert STACK["services"][name]["healthcheck"]["test"], name
+    assert "HEALTHCHECK" in (Path(__file__).resolve().parents[2] / "Dockerfile").read_text()  # web's
+
+
+def test_workers_consume_the_default_queue_and_one_per_cloud():
+    command = STACK["services"]["worker"]["command"]
+    queues = set(command[command.index("-Q") + 1].split(","))
+    assert queues == {"celery", *PROVIDERS}
+
+
+def test_the_app_waits_for_a_migrated_database_and_a_live_redis():
+    for name in ("web", "worker", "beat"):
+        depends = STACK["services"][name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["postgres"]["condition"] == depends["redis"]["condition"] == "service_healthy"
