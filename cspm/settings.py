@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cspm.inventory",
     "cspm.drift",
     "cspm.alerts",
+    "cspm.compliance",
 ]
 
 MIDDLEWARE = [

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from cspm.accounts.crypto import CredentialsUnreadable
 from cspm.alerts.channels import channel_secrets
-from cspm.alerts.message import Message
-from cspm.alerts.models import EventKind, Notification
+from cspm.alerts.message import GOOD_NEWS, Message
+from cspm.alerts.models import Notification
 from cspm.alerts.senders import SENDERS, SendError
 from cspm.alerts.senders.base import scrub
 from cspm.drift.severity import SEVERITIES
@@ -68,7 +68,7 @@ def build_message(notification: Notification) -> Message:
     rank = Case(*[When(severity=s, then=i) for i, s in enumerate(SEVERITIES)], output_field=IntegerField())
     shown = list(items.annotate(rank=rank).order_by("-rank", "id").values_list("payload", flat=True)[:MAX_SHOWN])
     kinds = dict(items.values_list("kind").annotate(n=Count("id")))
-    severities = dict(items.exclude(kind=EventKind.DRIFT_RESOLVED).values_list("severity").annotate(n=Count("id")))
+    severities = dict(items.exclude(kind__in=GOOD_NEWS).values_list("severity").annotate(n=Count("id")))
     accounts = sorted(set(items.values_list("payload__account__name", flat=True)))
     return Message(key=str(notification.pk), mode=notification.mode, channel=notification.channel.name,
                    created_at=notification.created_at, items=shown, total=sum(kinds.values()), kinds=kinds,

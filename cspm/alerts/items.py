@@ -96,7 +96,9 @@ def finding_payload(finding: DriftFinding, action: str) -> dict[str, Any]:
                 "severity": c.get("severity") or ""} for c in finding.changes[:MAX_CHANGES]]
     return {
         "resource": resource_payload(finding.resource),
-        "finding": {"id": finding.pk, "kind": finding.kind, "action": action, "status": finding.status},
+        "finding": {"id": finding.pk, "kind": finding.kind, "action": action, "status": finding.status,
+                    **({"control": finding.control_id, "title": finding.reasons[0] if finding.reasons else ""}
+                       if finding.control_id else {})},
         "changes": changes,
         "more_changes": max(0, len(finding.changes) - MAX_CHANGES),
         "link": link(f"/findings/{finding.pk}/"),
@@ -109,11 +111,14 @@ def finding_items(ctx: PollContext, finding_events: list[tuple[int, str]]) -> li
     items = []
     for finding in findings:
         action = last_action[finding.pk]
+        control = finding.kind == DriftFinding.Kind.CONTROL
         if action in ("opened", "changed"):
-            items.append(ctx.item(EventKind.DRIFT_NEW, finding.severity,
-                                  f"drift_new:{finding.pk}:{finding.fingerprint}", **finding_payload(finding, action)))
+            kind = EventKind.CONTROL_FAILING if control else EventKind.DRIFT_NEW
+            items.append(ctx.item(kind, finding.severity, f"{kind.value}:{finding.pk}:{finding.fingerprint}",
+                                  **finding_payload(finding, action)))
         elif action == DriftFinding.Status.RESOLVED:
-            items.append(ctx.item(EventKind.DRIFT_RESOLVED, finding.severity, f"drift_resolved:{finding.pk}",
+            kind = EventKind.CONTROL_RESOLVED if control else EventKind.DRIFT_RESOLVED
+            items.append(ctx.item(kind, finding.severity, f"{kind.value}:{finding.pk}",
                                   **finding_payload(finding, action)))
     return items
 
@@ -165,6 +170,10 @@ def poll_items(*, snapshot: Snapshot, previous_snapshot_id: int | None, resource
                finding_events: list[tuple[int, str]]) -> list[AlertItem]:
     ctx = PollContext(snapshot)
     drift = finding_items(ctx, finding_events) if finding_events else []
+    if previous_snapshot_id is None:
+        # A first poll is onboarding: the controls its estate fails are the starting point (see
+        # `compliance findings`), not news; a later change that makes a control fail is.
+        drift = [i for i in drift if i.kind != EventKind.CONTROL_FAILING]
     # A first poll is onboarding: every resource is "added", none of them is news.
     new = new_resource_items(ctx, resource_events, drift) if previous_snapshot_id is not None else []
     return drift + new + collection_failing_item(ctx, previous_snapshot_id)

@@ -17,8 +17,14 @@ KIND_LABELS = {
     EventKind.DRIFT_RESOLVED: "Drift resolved",
     EventKind.RESOURCE_NEW_ACQUIRED: "New resource in an acquired organization",
     EventKind.COLLECTION_FAILING: "Collection failing",
+    EventKind.CONTROL_FAILING: "Control failing",
+    # Not "passing again": a control finding also resolves when the resource is gone, the control no
+    # longer applies to it, or the account's organizations stopped requiring the control.
+    EventKind.CONTROL_RESOLVED: "Control no longer failing",
 }
 MODE_LABELS = {Mode.IMMEDIATE: "", Mode.HOURLY: "Hourly digest: ", Mode.DAILY: "Daily digest: "}
+# Items that need no attention: a message's severities leave them out.
+GOOD_NEWS = (EventKind.DRIFT_RESOLVED, EventKind.CONTROL_RESOLVED)
 
 
 @dataclass
@@ -30,7 +36,7 @@ class Message:
     items: list[dict] = field(default_factory=list)  # payloads, most severe first, capped
     total: int = 0  # every item of the notification, shown or not
     kinds: dict[str, int] = field(default_factory=dict)
-    # severities of what needs attention (resolved drift is good news: not counted)
+    # severities of what needs attention (GOOD_NEWS, resolved drift or controls, is not counted)
     severities: dict[str, int] = field(default_factory=dict)
     accounts: list[str] = field(default_factory=list)
     test: bool = False
@@ -51,16 +57,23 @@ def plural(n: int, word: str) -> str:
 
 
 def headline(m: Message) -> str:
-    """e.g. "3 drift findings in acme-prod (1 critical)"."""
+    """e.g. "3 drift findings in acme-prod (1 critical)", "1 drift finding, 2 failing controls in acme-prod
+    (1 critical, 2 high)"."""
     if m.test:
         return f"Test message from channel {m.channel}"
     parts = []
     if m.kinds.get(EventKind.DRIFT_NEW):
         parts.append(plural(m.kinds[EventKind.DRIFT_NEW], "drift finding"))
-    if m.kinds.get(EventKind.DRIFT_RESOLVED):
-        parts.append(plural(m.kinds[EventKind.DRIFT_RESOLVED], "resolved finding"))
+    if m.kinds.get(EventKind.CONTROL_FAILING):
+        parts.append(plural(m.kinds[EventKind.CONTROL_FAILING], "failing control"))
     if m.kinds.get(EventKind.RESOURCE_NEW_ACQUIRED):
         parts.append(plural(m.kinds[EventKind.RESOURCE_NEW_ACQUIRED], "new resource"))
+    # The good news after what needs attention.
+    if m.kinds.get(EventKind.DRIFT_RESOLVED):
+        parts.append(plural(m.kinds[EventKind.DRIFT_RESOLVED], "resolved finding"))
+    if m.kinds.get(EventKind.CONTROL_RESOLVED):
+        n = m.kinds[EventKind.CONTROL_RESOLVED]
+        parts.append(f"{plural(n, 'control')} no longer failing")
     if m.kinds.get(EventKind.COLLECTION_FAILING):
         parts.append("collection failing")
     where = m.accounts[0] if len(m.accounts) == 1 else plural(len(m.accounts), "account")
@@ -76,12 +89,17 @@ def subject(m: Message) -> str:
 def item_title(item: dict) -> str:
     """The one line that names an item: what happened, to which resource."""
     label = KIND_LABELS.get(item["kind"], item["kind"])
-    if item["kind"] == EventKind.DRIFT_NEW and (item.get("finding") or {}).get("action") == "changed":
-        label = "Drift changed"
+    if (item.get("finding") or {}).get("action") == "changed":
+        # A live finding whose drift, or whose failure's detail, moved: it was news before.
+        label = {EventKind.DRIFT_NEW: "Drift changed", EventKind.CONTROL_FAILING: "Control still failing"}.get(
+            item["kind"], label)
     resource = item.get("resource")
     if resource:
         what = (item.get("finding") or {}).get("kind")
         name = resource["name"] or resource["native_id"]
+        control = (item.get("finding") or {}).get("title")
+        if control:
+            return f"{label}: {resource['type']} {name} — {control}"
         return f"{label}: {resource['type']} {name}" + (f" ({what})" if what and what != "modified" else "")
     return f"{label}: {item['account']['name']} ({item.get('status', '')})"
 
@@ -96,6 +114,6 @@ def where(item: dict) -> str:
 def summarize(items: list[dict]) -> tuple[dict[str, int], dict[str, int], list[str]]:
     """Kinds, severities (of what needs attention) and accounts of a list of payloads."""
     kinds = Counter(i["kind"] for i in items)
-    severities = Counter(i["severity"] for i in items if i["kind"] != EventKind.DRIFT_RESOLVED)
+    severities = Counter(i["severity"] for i in items if i["kind"] not in GOOD_NEWS)
     accounts = sorted({i["account"]["name"] for i in items})
     return dict(kinds), dict(severities), accounts

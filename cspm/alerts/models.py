@@ -11,6 +11,8 @@ class EventKind(models.TextChoices):
     DRIFT_RESOLVED = "drift_resolved", "Drift resolved"
     RESOURCE_NEW_ACQUIRED = "resource_new_acquired", "New resource in an acquired organization"
     COLLECTION_FAILING = "collection_failing", "Collection failing"
+    CONTROL_FAILING = "control_failing", "A compliance control started failing"
+    CONTROL_RESOLVED = "control_resolved", "A compliance control no longer failing"
 
 
 class Mode(models.TextChoices):

@@ -75,7 +75,7 @@ def baseline_approve_snapshot(
     closing = set(to_close)
     touched = {e.resource_id for e in current.values() if e.pk in closing}
     touched |= {rid for rid, (_, digest) in target.items() if rid not in live or live[rid][1] != digest}
-    touched |= set(DriftFinding.objects.filter(account=account, status__in=DriftFinding.LIVE_STATUSES)
+    touched |= set(DriftFinding.objects.filter(account=account, control_id="", status__in=DriftFinding.LIVE_STATUSES)
                    .values_list("resource_id", flat=True))
     counts = evaluate_resources(account, touched, settled_status=DriftFinding.Status.ACCEPTED, actor=actor)
     return approval, counts

@@ -76,7 +76,7 @@ def _evaluate_chunk(account, ids, snapshot, settled_status, actor, now, counts) 
     entries = {e.resource_id: e for e in BaselineEntry.objects.filter(resource_id__in=ids, valid_to__isnull=True)
                .select_related("version").only("resource_id", "version__id", "version__hash")}
     live = {f.resource_id: f for f in DriftFinding.objects.filter(
-        resource_id__in=ids, status__in=DriftFinding.LIVE_STATUSES)}
+        resource_id__in=ids, control_id="", status__in=DriftFinding.LIVE_STATUSES)}
     drifts: dict[int, Drift] = {}
     for rid, res in resources.items():
         entry = entries.get(rid)

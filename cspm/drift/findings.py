@@ -50,9 +50,15 @@ def finding_suppress(*, finding_id: int, actor: str, reason: str, until: dt.date
 
 def finding_accept(*, finding_id: int, actor: str, reason: str = "", user=None) -> DriftFinding:
     """Accept the drift: the resource's current state becomes its baseline (and the finding
-    settles as accepted through the evaluation that follows)."""
+    settles as accepted through the evaluation that follows). For a failing control: accept the
+    risk, for exactly this failure (a different failure of the control opens a new finding)."""
     with transaction.atomic():
         finding = _live_finding(finding_id)
+        if finding.kind == DriftFinding.Kind.CONTROL:
+            if not (reason or "").strip():
+                raise DomainError("accepting the risk of a failing control needs a reason")
+            finding.resolved_at = timezone.now()
+            return _set_status(finding, DriftFinding.Status.ACCEPTED, actor, reason.strip(), "accepted")
         baseline_accept_resource(resource=finding.resource, actor=actor, reason=reason, user=user)
     finding.refresh_from_db()
     return finding

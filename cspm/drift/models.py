@@ -58,12 +58,15 @@ class BaselineEntry(models.Model):
 
 
 class DriftFinding(models.Model):
-    """A resource that differs from its baseline. One live finding per resource across polls."""
+    """A resource that differs from its baseline (drift), or fails a compliance control. One live
+    finding per resource for its drift, and one per (resource, control), across polls; both kinds
+    share the lifecycle (acknowledge, suppress, accept) and the alerts."""
 
     class Kind(models.TextChoices):
         ADDED = "added", "Added"
         REMOVED = "removed", "Removed"
         MODIFIED = "modified", "Modified"
+        CONTROL = "control", "Control failing"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -77,6 +80,7 @@ class DriftFinding(models.Model):
     account = models.ForeignKey("accounts.CloudAccount", on_delete=models.CASCADE, related_name="findings")
     resource = models.ForeignKey("inventory.Resource", on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    control_id = models.CharField(max_length=120, blank=True, default="", help_text="empty for drift")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
     # [{"path", "op", "before", "after", "severity", "rule"}]
@@ -105,9 +109,9 @@ class DriftFinding(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["resource"],
+                fields=["resource", "control_id"],
                 condition=Q(status__in=["open", "acknowledged", "suppressed"]),
-                name="one_live_finding_per_resource",
+                name="one_live_finding_per_resource_issue",
             ),
         ]
         indexes = [

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from cspm.accounts.models import CloudAccount
+from cspm.compliance.controls import CONTROLS, load
 from cspm.core.errors import DomainError
 from cspm.drift.models import BaselineApproval, DriftFinding
 
@@ -20,15 +21,33 @@ STATUS_FILTERS = {
 }
 
 
-def findings_list(*, account: CloudAccount | None = None, status: str = "open") -> QuerySet[DriftFinding]:
+def findings_list(*, account: CloudAccount | None = None, status: str = "open",
+                  source: str | None = "drift") -> QuerySet[DriftFinding]:
+    """Findings of drift (source "drift"), of failing controls ("control"), or both (None)."""
     if status not in STATUS_FILTERS:
         raise DomainError(f"unknown status {status[:20]!r} (expected {', '.join(STATUS_FILTERS)})")
     qs = DriftFinding.objects.select_related("account", "account__organization", "resource")
+    if source == "drift":
+        qs = qs.filter(control_id="")
+    elif source == "control":
+        qs = qs.exclude(control_id="")
     if account is not None:
         qs = qs.filter(account=account)
     if STATUS_FILTERS[status] is not None:
         qs = qs.filter(status__in=STATUS_FILTERS[status])
     return qs.order_by("account__name", "resource__type", "resource__native_id", "id")
+
+
+def finding_texts(f: DriftFinding) -> dict[str, str]:
+    """Why it matters and how to fix it: stored with a drift finding; a control finding reads
+    its control's, from the catalog (one copy, not one per failing resource)."""
+    if f.control_id and not f.rationale:
+        load()
+        control = CONTROLS.get(f.control_id)
+        if control is not None:
+            return {"rationale": control.rationale,
+                    "remediation": f"Console: {control.console}\nCLI: {control.cli}"}
+    return {"rationale": f.rationale, "remediation": f.remediation}
 
 
 def finding_as_dict(f: DriftFinding) -> dict[str, Any]:
@@ -44,13 +63,13 @@ def finding_as_dict(f: DriftFinding) -> dict[str, Any]:
         "resource_name": f.resource.name,
         "region": f.resource.region,
         "kind": f.kind,
+        "control": f.control_id or None,
         "severity": f.severity,
         "status": f.status,
         "changes": [{k: c.get(k) for k in ("path", "op", "before", "after", "severity", "rule")}
                     for c in f.changes],
         "reasons": f.reasons,
-        "rationale": f.rationale,
-        "remediation": f.remediation,
+        **finding_texts(f),
         "opened_at": f.opened_at.isoformat(),
         "updated_at": f.updated_at.isoformat(),
         "resolved_at": f.resolved_at.isoformat() if f.resolved_at else None,

@@ -34,6 +34,7 @@ class ConcurrentPoll(DomainError):
 class IngestResult:
     snapshot: Snapshot
     events: dict[int, str] = field(default_factory=dict)  # resource id -> added|modified|removed
+    created: set[int] = field(default_factory=set)  # resources first seen now (not revived): no past at all
     rows_written: dict[str, int] = field(default_factory=dict)
 
 
@@ -83,6 +84,7 @@ def commit_observation(
     fresh = [p for p in new if p.resource_id is None]
     for p, rid in zip(fresh, allocate_ids(RESOURCES, len(fresh)), strict=True):
         p.resource_id = rid
+        result.created.add(rid)
     version_ids = allocate_ids(VERSIONS, len(obs.pending) + len(removed))
     for p, vid in zip(obs.pending, version_ids, strict=False):
         p.version_id = vid

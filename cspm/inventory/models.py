@@ -25,6 +25,8 @@ class Snapshot(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     # {"collect": s, "ingest": s, "evaluate": s, "total": s}
     timings = models.JSONField(default=dict)
+    # What compliance evaluation did: {"resources", "reused", "results", "opened", "resolved"}
+    compliance = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-id"]

@@ -13,6 +13,7 @@ from collectors.registry import Registry
 from collectors.registry import registry as default_registry
 from cspm.accounts.context import account_context
 from cspm.accounts.models import CloudAccount
+from cspm.compliance.evaluate import evaluate_compliance
 from cspm.drift.evaluate import EvaluationCounts, evaluate_resources, expire_suppressions
 from cspm.inventory.ingest import commit_observation, fetch_current
 from cspm.inventory.models import Snapshot
@@ -53,14 +54,19 @@ def write_poll(account: CloudAccount, obs: Observation, *, expected_last_snapsho
                                     obs=obs, started_at=started_at, finished_at=timezone.now())
         ingested = time.monotonic()
         findings = evaluate_resources(account, ingest.events, snapshot=ingest.snapshot)
+        drifted = time.monotonic()
+        compliance = evaluate_compliance(account, ingest.events, snapshot=ingest.snapshot, created=ingest.created,
+                                         configs={(p.type, p.hash): p.config for p in obs.pending})
         expire_suppressions(account)
         poll_written.send(sender=Snapshot, snapshot=ingest.snapshot, previous_snapshot_id=expected_last_snapshot_id,
-                          resource_events=ingest.events, finding_events=findings.events)
+                          resource_events=ingest.events, finding_events=findings.events + compliance.events)
         done = time.monotonic()
         snapshot = ingest.snapshot
         snapshot.timings = {"collect": round(collect_seconds, 3), "ingest": round(ingested - clock, 3),
-                            "evaluate": round(done - ingested, 3), "total": round(collect_seconds + done - clock, 3)}
-        snapshot.save(update_fields=["timings"])
+                            "evaluate": round(drifted - ingested, 3), "compliance": round(done - drifted, 3),
+                            "total": round(collect_seconds + done - clock, 3)}
+        snapshot.compliance = compliance.as_dict()
+        snapshot.save(update_fields=["timings", "compliance"])
     return PollResult(snapshot=snapshot, findings=findings, rows_written=ingest.rows_written)
 
 
@@ -76,4 +82,5 @@ def snapshot_as_dict(snapshot: Snapshot) -> dict:
         "counts": {"added": snapshot.added, "changed": snapshot.changed, "removed": snapshot.removed,
                    "unchanged": snapshot.unchanged},
         "timings": snapshot.timings,
+        "compliance": snapshot.compliance,
     }

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from cspm.alerts.items import show_value
-from cspm.alerts.message import Message, headline
+from cspm.alerts.message import Message, headline, item_title, summarize
 from cspm.alerts.senders.base import SendError, post_json, root_reason, scrub
 from cspm.alerts.senders.slack import MAX_BLOCKS, MAX_TEXT, slack_payload
 from cspm.alerts.senders.webhook import webhook_body
@@ -43,6 +43,48 @@ def test_headlines():
     assert headline(message([], mode="hourly", kinds={"drift_new": 2, "collection_failing": 1},
                             severities={"medium": 2}, accounts=("a", "b"))) == \
         "Hourly digest: 2 drift findings, collection failing in 2 accounts"
+
+
+def control(n=0, kind="control_failing", severity="high", action="opened"):
+    item = payload(n, severity=severity, kind=kind)
+    item["finding"] = {"id": n, "kind": "control", "action": action, "status": "open", "control": "cis_aws-3.0.0-2.1.4",
+                       "title": "CIS Amazon Web Services Foundations Benchmark 3.0.0 2.1.4: Block public access"}
+    return item
+
+
+def test_headlines_with_controls():
+    assert headline(message([], kinds={"drift_new": 1, "control_failing": 2},
+                            severities={"critical": 1, "high": 1, "low": 1})) == \
+        "1 drift finding, 2 failing controls in acme-prod (1 critical, 1 high)"
+    assert headline(message([], kinds={"control_failing": 1}, severities={"medium": 1})) == \
+        "1 failing control in acme-prod"
+    assert headline(message([], kinds={"control_resolved": 1})) == "1 control no longer failing in acme-prod"
+    # What needs attention first, the good news after.
+    assert headline(message([], mode="daily", kinds={"drift_resolved": 1, "control_resolved": 2, "drift_new": 1,
+                                                     "control_failing": 3, "resource_new_acquired": 1},
+                            severities={"high": 4}, accounts=("a", "b"))) == \
+        ("Daily digest: 1 drift finding, 3 failing controls, 1 new resource, 1 resolved finding, "
+         "2 controls no longer failing in 2 accounts (4 high)")
+
+
+def test_a_control_item_names_its_control():
+    title = "CIS Amazon Web Services Foundations Benchmark 3.0.0 2.1.4: Block public access"
+    assert item_title(control()) == f"Control failing: aws.s3.bucket bucket-0 — {title}"
+    assert item_title(control(action="changed")) == f"Control still failing: aws.s3.bucket bucket-0 — {title}"
+    assert item_title(control(kind="control_resolved")) == \
+        f"Control no longer failing: aws.s3.bucket bucket-0 — {title}"
+    assert item_title(payload()) == "New drift: aws.s3.bucket bucket-0"
+    changed = payload()
+    changed["finding"]["action"] = "changed"
+    assert item_title(changed) == "Drift changed: aws.s3.bucket bucket-0"
+
+
+def test_good_news_has_no_severity():
+    items = [payload(0, severity="critical", kind="drift_resolved"), control(1, kind="control_resolved"),
+             control(2, severity="medium")]
+    kinds, severities, accounts = summarize(items)
+    assert kinds == {"drift_resolved": 1, "control_resolved": 1, "control_failing": 1}
+    assert severities == {"medium": 1} and accounts == ["acme-prod"]
 
 
 def test_slack_stays_within_50_blocks_and_3000_characters_and_counts_the_rest():

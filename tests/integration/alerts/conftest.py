@@ -9,6 +9,10 @@ WEBHOOK_PATH = "/hooks/cspm?token=w3bh00kS3cretQuery"
 SIGNING_SECRET = "s1gning-secret-0123456789abcdef"
 SMTP_PASSWORD = "smtp-Pa55word-secret"
 SECRETS = ("sl4ckS3cretT0ken", "w3bh00kS3cretQuery", SIGNING_SECRET, SMTP_PASSWORD)
+# Rule arguments of the tests about drift alerts: a change that drifts usually makes compliance
+# controls fail too, and those are items of their own kinds (control_failing, control_resolved:
+# see test_events.py) that a rule without --event hears as well.
+DRIFT_ONLY = ("--event", "drift_new", "--event", "drift_resolved")
 
 
 @pytest.fixture
@@ -48,11 +52,22 @@ def add_webhook(tmp_path, http, name="sec-webhook", *extra: str) -> dict:
                "--secret-file", write(tmp_path, f"{name}.secret", SIGNING_SECRET), *extra)
 
 
-@pytest.fixture
-def channels(tmp_path, smtp, http):
-    """An email, a Slack and a webhook channel, each with one rule: everything, immediately."""
+def three_channels(tmp_path, smtp, http, *rule_args: str) -> dict:
+    """An email, a Slack and a webhook channel, each with one rule (`rule_args`), immediately."""
     made = {"email": add_email(tmp_path, smtp), "slack": add_slack(tmp_path, http),
             "webhook": add_webhook(tmp_path, http)}
     for data in made.values():
-        cli("alert_rule", "add", "--channel", data["name"])
+        cli("alert_rule", "add", "--channel", data["name"], *rule_args)
     return made
+
+
+@pytest.fixture
+def channels(tmp_path, smtp, http):
+    """The three channels, each hearing about everything."""
+    return three_channels(tmp_path, smtp, http)
+
+
+@pytest.fixture
+def drift_channels(tmp_path, smtp, http):
+    """The three channels, each hearing about drift only (new and resolved)."""
+    return three_channels(tmp_path, smtp, http, *DRIFT_ONLY)

@@ -123,7 +123,8 @@ def test_notifications_lists_the_outbox_and_delivers_on_demand(tmp_path, http, e
     estate.put("aws.eks.cluster", EKS_ARN, eks_config(public=True))
     poll()
     [pending] = cli("notifications", "--status", "pending")
-    assert pending["channel"] == "sec-slack" and pending["items"] == 1 and pending["attempts"] == 0
+    # Two items: the drift and the control it makes fail (CIS EKS 5.4.2: the endpoint is public).
+    assert pending["channel"] == "sec-slack" and pending["items"] == 2 and pending["attempts"] == 0
     assert cli("notifications", "--status", "sent") == []
     done = cli("notifications", "--deliver")
     assert done["delivered"] == {"sent": 1, "retrying": 0, "dead": 0}

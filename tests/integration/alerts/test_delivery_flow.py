@@ -4,7 +4,7 @@ change, through real sockets, as soon as the poll commits (the delivery task run
 import orjson
 import pytest
 
-from cspm.alerts.models import Notification
+from cspm.alerts.models import Notification, NotificationItem
 from cspm.alerts.signature import verify
 from cspm.drift.models import DriftFinding
 from tests.integration.alerts.conftest import SIGNING_SECRET
@@ -36,10 +36,15 @@ def html_of(mail) -> str:
     return mail.get_body(("html",)).get_content()
 
 
-def test_a_drift_arrives_as_one_email_and_one_slack_message_once_per_change(baselined, channels, smtp, http):
+def drift_findings():
+    """The drift findings: the failing controls' findings share the table (kind "control")."""
+    return DriftFinding.objects.exclude(kind=DriftFinding.Kind.CONTROL)
+
+
+def test_a_drift_arrives_as_one_email_and_one_slack_message_once_per_change(baselined, drift_channels, smtp, http):
     baselined.put("aws.eks.cluster", EKS_ARN, eks_config(**PUBLIC))
     poll()
-    finding = DriftFinding.objects.get()
+    finding = drift_findings().get()
     link = f"http://localhost:8000/findings/{finding.pk}/"
 
     [mail] = smtp.messages
@@ -99,19 +104,24 @@ def test_many_findings_of_one_poll_make_one_message_per_channel(baselined, chann
     for n in range(3):
         baselined.put("aws.s3.bucket", f"arn:aws:s3:::shadow-{n}", bucket_config(), region="us-east-1")
     poll()
-    assert DriftFinding.objects.count() == 5
+    assert drift_findings().count() == 5
+    # The same poll makes 9 controls fail on those resources: the cluster's CIS EKS 5.4.1 and 5.4.2,
+    # the opened bucket's CIS AWS 2.1.4, and 2.1.1 and 2.1.2 on each new bucket. (The controls the
+    # estate failed when onboarded were no news then, and are not now: unchanged.)
+    assert sorted(NotificationItem.objects.filter(channel__name="sec-email").values_list("kind", flat=True)) == \
+        ["control_failing"] * 9 + ["drift_new"] * 5
     [mail] = smtp.messages
-    assert mail["Subject"].startswith("[CSPM] 5 drift findings in prod-aws (")
-    assert text_of(mail).count("\n[") == 5  # one entry per finding
+    assert mail["Subject"].startswith("[CSPM] 5 drift findings, 9 failing controls in prod-aws (")
+    assert text_of(mail).count("\n[") == 14  # one entry per item
     [slack] = slack_messages(http)
-    assert len([b for b in slack["blocks"] if b["type"] == "section"]) == 5
+    assert len([b for b in slack["blocks"] if b["type"] == "section"]) == 14
     # Most severe first.
     assert slack["blocks"][2]["text"]["text"].startswith("*CRITICAL*")
     [hook] = http.paths("/hooks/")
-    assert orjson.loads(hook.body)["total"] == 5
+    assert orjson.loads(hook.body)["total"] == 14
 
 
-def test_the_webhook_is_signed_with_the_channel_secret(baselined, channels, http):
+def test_the_webhook_is_signed_with_the_channel_secret(baselined, drift_channels, http):
     baselined.put("aws.eks.cluster", EKS_ARN, eks_config(**PUBLIC))
     poll()
     [request] = http.paths("/hooks/")

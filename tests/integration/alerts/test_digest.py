@@ -35,7 +35,10 @@ def test_a_digest_collects_items_and_is_sent_once_when_due(daily, http):
     poll()
     poll()  # nothing new
     [digest] = Notification.objects.all()
-    assert digest.mode == "daily" and digest.status == "pending" and digest.items.count() == 2
+    # Each drift comes with the controls it makes fail: CIS EKS 5.4.1 and 5.4.2 for the public
+    # cluster, CIS AWS 2.1.1 and 2.1.2 for the new bucket (no policy, no MFA Delete).
+    assert sorted(digest.items.values_list("kind", flat=True)) == ["control_failing"] * 4 + ["drift_new"] * 2
+    assert digest.mode == "daily" and digest.status == "pending" and digest.items.count() == 6
     assert digest.due_at == digest_due_at("daily", digest.created_at)
     assert digest.due_at.hour == 0 and digest.due_at > digest.created_at
 
@@ -45,14 +48,15 @@ def test_a_digest_collects_items_and_is_sent_once_when_due(daily, http):
     assert deliver_due(now=digest.due_at + dt.timedelta(days=3))["sent"] == 0
     [request] = http.paths("/services/")
     message = orjson.loads(request.body)
-    assert message["blocks"][0]["text"]["text"] == "Daily digest: 2 drift findings in prod-aws (1 critical, 1 high)"
-    assert len([b for b in message["blocks"] if b["type"] == "section"]) == 2
+    assert message["blocks"][0]["text"]["text"] == \
+        "Daily digest: 2 drift findings, 4 failing controls in prod-aws (2 critical, 2 high)"
+    assert len([b for b in message["blocks"] if b["type"] == "section"]) == 6
 
     # After it went out, new items start the next digest; the sent one is never reused.
     daily.put("aws.s3.bucket", "arn:aws:s3:::shadow-2", bucket_config())
     poll()
     assert Notification.objects.filter(status="pending").count() == 1
-    assert Notification.objects.get(status="sent").items.count() == 2
+    assert Notification.objects.get(status="sent").items.count() == 6
 
 
 def test_a_digest_and_an_immediate_rule_on_other_channels_each_get_the_change(daily, tmp_path, http):

@@ -31,7 +31,9 @@ def test_a_worker_delivers_what_a_poll_committed_once(estate, channels, smtp, ht
     sent = wait_for(lambda: Notification.objects.filter(status="sent").count() == 3)
     assert sent, worker.log.read_text()[-3000:]
     assert len(smtp.messages) == 1 and len(http.paths("/services/")) == 1 and len(http.paths("/hooks/")) == 1
-    assert smtp.messages[0]["Subject"] == "[CSPM] 1 drift finding in prod-aws (1 critical)"
+    # One message carries all the poll saw: the drift and the two CIS EKS controls it makes fail
+    # (5.4.1, critical: open to 0.0.0.0/0; 5.4.2, high: public endpoint).
+    assert smtp.messages[0]["Subject"] == "[CSPM] 1 drift finding, 2 failing controls in prod-aws (2 critical, 1 high)"
     poll()  # the same drift again: nothing queued, nothing sent
     time.sleep(1)
     assert len(smtp.messages) == 1 and len(http.paths("/services/")) == 1
