@@ -73,3 +73,13 @@ def scores(group_by: list[str], queryset=None) -> list[dict]:
     return [{**dict(zip(group_by, key, strict=True)), "passed": sum(p for _, p, _ in parts),
              "failed": sum(f for _, _, f in parts), "score": weighted(parts)}
             for key, parts in grouped.items()]
+
+
+def trend(queryset) -> list[dict]:
+    """Per day: pass/fail counts and weighted score, from DailyScore rows (one query)."""
+    rows = queryset.values("day", "severity").annotate(p=Sum("passed"), f=Sum("failed")).order_by("day")
+    days: dict = {}
+    for row in rows:
+        days.setdefault(row["day"], []).append((row["severity"], row["p"], row["f"]))
+    return [{"day": day.isoformat(), "passed": sum(p for _, p, _ in parts), "failed": sum(f for _, _, f in parts),
+             "score": weighted(parts)} for day, parts in days.items()]

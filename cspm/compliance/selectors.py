@@ -3,14 +3,16 @@ acquisitions included) they are read for."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from cspm.accounts.models import CloudAccount, Organization
 from cspm.compliance.controls import BENCHMARKS, CONTROLS, Control, load
-from cspm.compliance.models import AccountScore, ControlResult
-from cspm.compliance.scores import scores
+from cspm.compliance.models import AccountScore, ControlResult, DailyScore
+from cspm.compliance.scores import scores, trend
 from cspm.core.errors import DomainError, NotFound
 
 
@@ -58,6 +60,13 @@ def scoped(qs: QuerySet, *, account: CloudAccount | None = None, organization: s
 
 def score_rows(group_by: list[str], **scope) -> list[dict]:
     return scores(group_by, scoped(AccountScore.objects.all(), **scope))
+
+
+def trend_rows(days: int, **scope) -> list[dict]:
+    if not 1 <= days <= 3660:
+        raise DomainError("--days must be between 1 and 3660")
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    return trend(scoped(DailyScore.objects.filter(day__gte=since), **scope))
 
 
 def results_list(*, status: str | None = None, control: str | None = None, **scope) -> QuerySet[ControlResult]:

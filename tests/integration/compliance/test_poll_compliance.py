@@ -147,3 +147,23 @@ def test_scores_of_a_known_estate_equal_the_hand_computed_values(estate):
     [eks] = cli("compliance", "scores", "--by", "benchmark", "--benchmark", "cis_eks")
     # Weighted: passes 6 (high) + 10 (critical) = 16 of 2x3 + 4x6 + 2x10 = 50 -> 32%.
     assert (eks["passed"], eks["failed"], eks["score"]) == (2, 6, 32.0)
+
+
+def test_the_trend_keeps_one_row_a_day_and_follows_the_latest_poll(cluster):
+    import datetime as dt
+
+    from cspm.compliance.models import DailyScore
+
+    # Yesterday's rows, as an earlier day's polls would have left them: everything passing.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    for row in DailyScore.objects.filter(day=timezone.localdate()):
+        DailyScore.objects.create(day=yesterday, account=row.account, benchmark=row.benchmark, severity=row.severity,
+                                  passed=row.passed + row.failed, failed=0)
+    cluster.put("aws.eks.cluster", EKS_ARN, eks_config() | OPEN)
+    poll()
+    days = cli("compliance", "trend", "--days", "7", "--benchmark", "cis_eks")
+    assert [d["day"] for d in days] == [yesterday.isoformat(), timezone.localdate().isoformat()]
+    assert days[0]["score"] == 100.0 and days[0]["failed"] == 0
+    today = {(s.severity): (s.passed, s.failed) for s in AccountScore.objects.filter(benchmark="cis_eks-1.8.0")}
+    assert (days[1]["passed"], days[1]["failed"]) == (sum(p for p, _ in today.values()),
+                                                      sum(f for _, f in today.values()))

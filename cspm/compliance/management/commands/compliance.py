@@ -2,7 +2,14 @@ from cspm.accounts.selectors import account_resolve
 from cspm.compliance.exports import rows_as
 from cspm.compliance.golden import golden_rule_add, golden_rule_remove, golden_rules_list
 from cspm.compliance.scores import GROUPS
-from cspm.compliance.selectors import catalog, control_as_dict, result_as_dict, results_list, score_rows
+from cspm.compliance.selectors import (
+    catalog,
+    control_as_dict,
+    result_as_dict,
+    results_list,
+    score_rows,
+    trend_rows,
+)
 from cspm.compliance.services import reevaluate
 from cspm.core.cli import JsonCommand, OneLineParser, cli_actor
 from cspm.core.errors import DomainError
@@ -26,6 +33,8 @@ class Command(JsonCommand):
         score = self.add_subcommand(sub, "scores", help="pass/fail counts and weighted scores")
         score.add_argument("--by", default="benchmark",
                            help=f"comma-separated grouping: {', '.join(GROUPS)} (default benchmark)")
+        trend = self.add_subcommand(sub, "trend", help="the weighted score per day")
+        trend.add_argument("--days", type=int, default=30)
         results = self.add_subcommand(sub, "results", help="control results per resource")
         results.add_argument("--status", help="pass, fail, n/a or error")
         results.add_argument("--control", help="one control id")
@@ -35,11 +44,11 @@ class Command(JsonCommand):
         export.add_argument("what", choices=["results", "findings"])
         export.add_argument("--format", default="csv", help="csv or json")
         export.add_argument("--status", help="results: pass, fail, n/a or error; findings: open, all...")
-        for scoped in (score, results, findings, export):
+        for scoped in (score, trend, results, findings, export):
             scoped.add_argument("--account", help="account name or native id")
             scoped.add_argument("--org", help="organization (its acquisitions included)")
             scoped.add_argument("--provider", help="aws, gcp or azure")
-        for framed in (score, results, export):
+        for framed in (score, trend, results, export):
             framed.add_argument("--benchmark", help="e.g. cis_eks")
         golden = self.add_subcommand(sub, "golden", help="controls an organization requires of all its accounts")
         golden.add_argument("golden_action", choices=["add", "remove", "list"])
@@ -66,6 +75,12 @@ class Command(JsonCommand):
                          f"{'n/a' if r['score'] is None else str(r['score']) + '%'} "
                          f"({r['passed']} passed, {r['failed']} failed)" for r in rows) or "no results yet"
         self.emit(options, rows, text)
+
+    def do_trend(self, options):
+        rows = trend_rows(options["days"], **self._scope(options))
+        self.emit(options, rows, "\n".join(
+            f"{r['day']}: {'n/a' if r['score'] is None else str(r['score']) + '%'} "
+            f"({r['passed']} passed, {r['failed']} failed)" for r in rows) or "no history yet")
 
     def do_results(self, options):
         rows = [result_as_dict(r) for r in results_list(status=options["status"], control=options["control"],
