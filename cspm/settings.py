@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cspm.drift",
     "cspm.alerts",
     "cspm.compliance",
+    "cspm.audit",
 ]
 
 MIDDLEWARE = [

@@ -88,3 +88,24 @@ class CloudAccount(models.Model):
     @property
     def has_credentials(self) -> bool:
         return bool(self.credentials_encrypted)
+
+
+class Membership(models.Model):
+    """A user's role in an organization. It reaches every organization under it (the parent's
+    security team sees the whole group; an acquired company's team only its own)."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Viewer: read only"
+        ANALYST = "analyst", "Analyst: triage, approve baselines, suppress"
+        ADMIN = "admin", "Admin: accounts, channels, members, golden rules"
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="one_role_per_organization")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} is {self.role} of {self.organization_id}"

@@ -16,6 +16,7 @@ from collectors.registry import registry
 from cspm.accounts.context import collect_context
 from cspm.accounts.crypto import encrypt_credentials, rotate_token
 from cspm.accounts.models import CloudAccount, Organization
+from cspm.audit.log import record
 from cspm.core.durations import parse_interval
 from cspm.core.errors import DomainError
 
@@ -51,16 +52,19 @@ def organization_ensure(
     if Organization.objects.filter(slug=slug).exists():
         raise DomainError(f"organization slug {slug!r} is taken by another organization")
     if not acquired:
-        return Organization.objects.create(name=name, slug=slug, kind=Organization.Kind.PARENT)
-    parent = _acquisition_parent(parent_name)
-    return Organization.objects.create(
-        name=name,
-        slug=slug,
-        kind=Organization.Kind.ACQUISITION,
-        parent=parent,
-        acquired_on=acquired_on or dt.date.today(),
-        integration_stage=Organization.Stage.DUE_DILIGENCE,
-    )
+        org = Organization.objects.create(name=name, slug=slug, kind=Organization.Kind.PARENT)
+    else:
+        org = Organization.objects.create(
+            name=name,
+            slug=slug,
+            kind=Organization.Kind.ACQUISITION,
+            parent=_acquisition_parent(parent_name),
+            acquired_on=acquired_on or dt.date.today(),
+            integration_stage=Organization.Stage.DUE_DILIGENCE,
+        )
+    record("organization.create", target=org, organization_id=org.pk,
+           detail={"kind": org.kind, "parent": org.parent.name if org.parent else None})
+    return org
 
 
 def _acquisition_parent(parent_name: str | None) -> Organization | None:
@@ -124,7 +128,7 @@ def account_onboard(
     if CloudAccount.objects.filter(name=name).exists():
         raise DomainError(f"an account named {name!r} already exists")
     org = organization_ensure(name=organization, acquired=acquired, parent_name=parent)
-    return CloudAccount.objects.create(
+    account = CloudAccount.objects.create(
         organization=org,
         provider=provider,
         native_id=native_id,
@@ -137,6 +141,10 @@ def account_onboard(
         endpoint_url=endpoint,
         ca_bundle=pem,
     )
+    record("account.onboard", target=account, organization_id=org.pk,
+           detail={"provider": provider, "native_id": native_id, "environment": environment, "regions": regions,
+                   "credentials_kind": (account.credentials_summary or {}).get("kind")})
+    return account
 
 
 def connection_test(**context_fields) -> dict | None:
@@ -157,4 +165,6 @@ def credentials_rotate_key() -> int:
             account.credentials_encrypted = rotate_token(account.credentials_encrypted)
             account.save(update_fields=["credentials_encrypted", "updated_at"])
             count += 1
+        record("credentials.rotate_key", target_type="accounts.cloudaccount", label=f"{count} accounts",
+               detail={"accounts": count})
     return count

@@ -19,6 +19,7 @@ from cspm.alerts.message import Message
 from cspm.alerts.models import Channel
 from cspm.alerts.senders import SENDERS
 from cspm.alerts.senders.base import display_host
+from cspm.audit.log import record
 from cspm.core.errors import DomainError, NotFound
 
 MAX_RECIPIENTS = 50
@@ -138,8 +139,12 @@ def channel_add(*, kind: str, name: str, organization: str | None = None, recipi
     org = _organization(organization)
     if Channel.objects.filter(name=name).exists():
         raise DomainError(f"a channel named {name!r} already exists")
-    return Channel.objects.create(name=name, kind=kind, organization=org, config=config,
-                                  secrets_encrypted=encrypt_credentials(secrets) if secrets else "")
+    channel = Channel.objects.create(name=name, kind=kind, organization=org, config=config,
+                                     secrets_encrypted=encrypt_credentials(secrets) if secrets else "")
+    # config holds only what may be shown (recipients, SMTP host, the host of a URL): never a secret.
+    record("channel.add", target=channel, organization_id=org.pk if org else None,
+           detail={"kind": kind, "config": config, "secret_fields": sorted(secrets)})
+    return channel
 
 
 def _text(value: bytes | str | None) -> str:
@@ -159,6 +164,7 @@ def channel_remove(*, name: str) -> dict[str, Any]:
     with transaction.atomic():
         channel = channel_resolve(name)
         data = channel_as_dict(channel)
+        record("channel.remove", target=channel, organization_id=channel.organization_id, detail={"kind": channel.kind})
         channel.delete()  # its rules and its outbox go with it
     return data
 
@@ -174,6 +180,7 @@ def channel_secrets_rotate_key() -> int:
         channel.secrets_encrypted = rotate_token(channel.secrets_encrypted)
         channel.save(update_fields=["secrets_encrypted"])
         count += 1
+    record("channel.rotate_key", target_type="alerts.channel", label=f"{count} channels", detail={"channels": count})
     return count
 
 

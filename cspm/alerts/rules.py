@@ -9,6 +9,7 @@ from django.db import transaction
 from cspm.accounts.models import CloudAccount, Organization
 from cspm.alerts.channels import channel_resolve
 from cspm.alerts.models import EventKind, Mode, Rule
+from cspm.audit.log import record
 from cspm.core.errors import DomainError, NotFound
 from cspm.drift.severity import SEVERITIES
 
@@ -49,6 +50,7 @@ def rule_add(*, channel: str, min_severity: str = "low", organizations: list[str
                                event_kinds=kinds, mode=mode)
     rule.organizations.set(orgs)
     rule.accounts.set(accts)
+    record("alert_rule.add", target=rule, organization_id=target.organization_id, detail=rule_as_dict(rule))
     return rule
 
 
@@ -58,6 +60,7 @@ def rule_remove(*, rule_id: int) -> dict[str, Any]:
         if rule is None:
             raise NotFound(f"no alert rule {rule_id}")
         data = rule_as_dict(rule)
+        record("alert_rule.remove", target=rule, organization_id=rule.channel.organization_id, detail=data)
         rule.delete()  # its pending notifications stay in the outbox and are still sent
     return data
 

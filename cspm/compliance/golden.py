@@ -3,7 +3,10 @@ included (an organization inherits its parents' rules)."""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from cspm.accounts.models import CloudAccount, Organization
+from cspm.audit.log import record
 from cspm.compliance.controls import CONTROLS, load
 from cspm.compliance.models import GoldenRule
 from cspm.core.errors import DomainError, NotFound
@@ -35,14 +38,20 @@ def golden_rule_add(*, organization: str, control_ids: list[str], actor: str) ->
     unknown = [c for c in control_ids if c not in CONTROLS]
     if unknown:
         raise DomainError(f"unknown control {unknown[0][:120]!r} (see `manage.py compliance controls`)")
-    return [GoldenRule.objects.get_or_create(organization=org, control_id=c, defaults={"added_by": actor})[0]
-            for c in control_ids]
+    with transaction.atomic():
+        rules = [GoldenRule.objects.get_or_create(organization=org, control_id=c, defaults={"added_by": actor})[0]
+                 for c in control_ids]
+        record("golden_rule.add", target=org, organization_id=org.pk, detail={"controls": sorted(control_ids)})
+    return rules
 
 
+@transaction.atomic
 def golden_rule_remove(*, organization: str, control_ids: list[str]) -> int:
     deleted, _ = GoldenRule.objects.filter(organization__name=organization, control_id__in=control_ids).delete()
     if not deleted:
         raise NotFound(f"{organization[:100]!r} requires none of these controls")
+    org = Organization.objects.get(name=organization)
+    record("golden_rule.remove", target=org, organization_id=org.pk, detail={"controls": sorted(control_ids)})
     return deleted
 
 

@@ -34,8 +34,11 @@ class JsonCommand(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
     def execute(self, *args, **options):
+        from cspm.audit.context import Actor, acting_as
+
         try:
-            return super().execute(*args, **options)
+            with acting_as(Actor(cli_actor(), "cli")):  # what the command changes is audited as this user's
+                return super().execute(*args, **options)
         except DomainError as exc:
             raise CommandError(str(exc), returncode=EXIT_BAD_INPUT) from None
 

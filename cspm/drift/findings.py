@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cspm.audit.log import record
 from cspm.core.errors import DomainError, NotFound
 from cspm.drift.baselines import baseline_accept_resource
 from cspm.drift.evaluate import record_event
@@ -72,4 +73,6 @@ def _set_status(finding, status, actor, reason, action, detail=None) -> DriftFin
     finding.updated_at = now
     finding.save()
     record_event(finding, now, actor, action, {"reason": reason, **(detail or {})})
+    record(f"finding.{action}", target=finding, organization_id=finding.account.organization_id,
+           detail={"reason": reason, "control": finding.control_id or None, **(detail or {})})
     return finding

@@ -1,5 +1,4 @@
 from cspm.accounts.selectors import account_resolve
-from cspm.compliance.exports import rows_as
 from cspm.compliance.golden import golden_rule_add, golden_rule_remove, golden_rules_list
 from cspm.compliance.scores import GROUPS
 from cspm.compliance.selectors import (
@@ -13,6 +12,7 @@ from cspm.compliance.selectors import (
 from cspm.compliance.services import reevaluate
 from cspm.core.cli import JsonCommand, OneLineParser, cli_actor
 from cspm.core.errors import DomainError
+from cspm.core.exports import rows_as
 from cspm.drift.selectors import finding_as_dict, findings_list
 
 RESULT_COLUMNS = ["account", "organization", "provider", "control", "title", "benchmark", "severity", "status",

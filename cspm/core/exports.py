@@ -1,5 +1,5 @@
-"""Exports of a framework's results and of the failing-control findings, as CSV or JSON,
-streamed row by row (an export of a large organization never sits whole in memory)."""
+"""Exports as CSV or JSON, streamed row by row (an export of a large organization never sits
+whole in memory)."""
 
 from __future__ import annotations
 
