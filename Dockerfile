@@ -25,9 +25,10 @@ COPY . .
 # Static files are collected at build time, as root, so the running app cannot alter them. No
 # DATABASE_URL here: settings load in their embedded mode, which needs no secret and no server.
 RUN python manage.py collectstatic --noinput \
- && mkdir -p /app/var \
- && chown cspm:cspm /app/var \
- && chmod 0750 /app/var
+ && mkdir -p /app/var /app/keys \
+ && chown cspm:cspm /app/var /app/keys \
+ && chmod 0750 /app/var \
+ && chmod 0700 /app/keys
 
 USER cspm
 

@@ -8,7 +8,9 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CSPM_VAR_DIR", default=str(BASE_DIR / "var")))
 
-env = environ.Env()
+# Any variable may instead come from a file named by <NAME>_FILE (Docker secrets; the compose
+# stack's generated keys): SECRET_KEY_FILE, CSPM_CREDENTIALS_KEYS_FILE...
+env = environ.FileAwareEnv()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)

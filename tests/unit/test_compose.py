@@ -12,7 +12,7 @@ STACK = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.ym
 
 
 def test_the_stack_has_every_part():
-    assert set(STACK["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat", "mailpit"}
+    assert set(STACK["services"]) == {"postgres", "redis", "keys", "migrate", "web", "worker", "beat", "mailpit"}
 
 
 def test_long_running_services_have_health_checks():
@@ -27,8 +27,17 @@ def test_workers_consume_the_default_queue_and_one_per_cloud():
     assert queues == {"celery", *PROVIDERS}
 
 
-def test_the_app_waits_for_a_migrated_database_and_a_live_redis():
+def test_the_app_waits_for_its_keys_a_migrated_database_and_a_live_redis():
     for name in ("web", "worker", "beat"):
         depends = STACK["services"][name]["depends_on"]
-        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["keys"]["condition"] == depends["migrate"]["condition"] == "service_completed_successfully"
         assert depends["postgres"]["condition"] == depends["redis"]["condition"] == "service_healthy"
+
+
+def test_no_preparation_is_needed_the_keys_come_from_files_the_stack_generates():
+    env = STACK["x-env"]
+    assert "SECRET_KEY" not in env and "CSPM_CREDENTIALS_KEYS" not in env  # nothing to fill in first
+    assert env["SECRET_KEY_FILE"].endswith("/app/keys/secret_key}")
+    assert STACK["services"]["keys"]["command"] == ["python", "-m", "cspm.keygen", "/app/keys"]
+    for name in ("migrate", "web", "worker", "beat"):
+        assert "keys:/app/keys:ro" in STACK["services"][name]["volumes"], name
