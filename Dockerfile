@@ -37,7 +37,7 @@ EXPOSE 8000
 # Healthy while Django answers HTTP below 500. A 400 (a Host outside ALLOWED_HOSTS) still proves
 # the server and the app are up; a refused connection or a 5xx does not.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["python", "-c", "import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', 8000, timeout=4); c.request('GET', '/admin/login/'); sys.exit(c.getresponse().status >= 500)"]
+  CMD ["python", "-c", "import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', 8000, timeout=4); c.request('GET', '/healthz'); sys.exit(c.getresponse().status >= 500)"]
 
 # Workers: WEB_CONCURRENCY (gunicorn reads it). Heartbeat files on /dev/shm: an overlay filesystem
 # can stall them long enough to get healthy workers killed.

@@ -8,7 +8,8 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cspm
 # Cloud API rate limits off: tests and benchmarks against local fakes measure the product, not
 # the limiter (its own tests set their limits).
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) SECRET_KEY=test-only-not-secret \
-	CSPM_CREDENTIALS_KEYS=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM= CSPM_RATE_LIMITS=aws=0,gcp=0,azure=0
+	CSPM_CREDENTIALS_KEYS=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM= CSPM_RATE_LIMITS=aws=0,gcp=0,azure=0 \
+	CSPM_HTTPS=false
 
 .PHONY: install run test lint bench-ingest bench-aws bench-estate bench-schedule bench-alerts clean
 

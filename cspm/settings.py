@@ -26,26 +26,38 @@ else:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
     "cspm.accounts",
     "cspm.inventory",
     "cspm.drift",
     "cspm.alerts",
     "cspm.compliance",
     "cspm.audit",
+    "cspm.web",
+    "cspm.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cspm.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cspm.web.middleware.SessionLimitsMiddleware",
+    "cspm.web.middleware.SecondFactorMiddleware",
+    "cspm.web.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -93,6 +105,79 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# The app serves its own static files (WhiteNoise): no CDN, works offline and under a strict CSP.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+try:  # WhiteNoise warns about a missing STATIC_ROOT before collectstatic has ever run
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
+
+# Sign-in. Sessions end after CSPM_SESSION_IDLE_SECONDS without a request, and in any case
+# CSPM_SESSION_MAX_SECONDS after sign-in. A username is locked for CSPM_LOGIN_LOCKOUT_SECONDS
+# after CSPM_LOGIN_MAX_FAILURES failed sign-ins within that time; an address, after
+# CSPM_LOGIN_MAX_FAILURES_PER_IP. CSPM_REQUIRE_2FA makes TOTP mandatory for everyone (an
+# organization can require it of its own members).
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+CSPM_SESSION_IDLE_SECONDS = env.int("CSPM_SESSION_IDLE_SECONDS", default=1800)
+CSPM_SESSION_MAX_SECONDS = env.int("CSPM_SESSION_MAX_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = CSPM_SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSPM_LOGIN_MAX_FAILURES = env.int("CSPM_LOGIN_MAX_FAILURES", default=5)
+CSPM_LOGIN_MAX_FAILURES_PER_IP = env.int("CSPM_LOGIN_MAX_FAILURES_PER_IP", default=50)
+CSPM_LOGIN_LOCKOUT_SECONDS = env.int("CSPM_LOGIN_LOCKOUT_SECONDS", default=900)
+CSPM_REQUIRE_2FA = env.bool("CSPM_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CSPM drift monitor")
+
+# HTTPS (on by default outside the embedded default): secure cookies, HSTS, redirect to https.
+# Behind a TLS-terminating proxy, CSPM_BEHIND_PROXY trusts its X-Forwarded-Proto and -For.
+CSPM_HTTPS = env.bool("CSPM_HTTPS", default=not (DEBUG or EMBEDDED))
+CSPM_BEHIND_PROXY = env.bool("CSPM_BEHIND_PROXY", default=False)
+if CSPM_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if CSPM_HTTPS:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# The REST API: personal tokens (Authorization: Bearer cspm_...) that expire after
+# CSPM_API_TOKEN_DAYS unless made shorter, or the signed-in browser session (2FA satisfied).
+CSPM_API_TOKEN_DAYS = env.int("CSPM_API_TOKEN_DAYS", default=90)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cspm.api.authentication.BearerTokenAuthentication",
+        "cspm.api.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "cspm.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CSPM drift monitor API",
+    "DESCRIPTION": "Organizations, cloud accounts, snapshots, resources and versions, drift and control "
+                   "findings, baselines, compliance results and scores. Same permissions and audit as the web app.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The map of the API is for signed-in users (a token or a verified session), like the rest.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Cloud credentials are encrypted at rest with Fernet. CSPM_CREDENTIALS_KEYS is a comma-separated
 # list: the first key encrypts, every key decrypts, so a new key is put first and

@@ -23,6 +23,8 @@ class Organization(models.Model):
     )
     acquired_on = models.DateField(null=True, blank=True)
     integration_stage = models.CharField(max_length=20, choices=Stage.choices, blank=True, default="")
+    # Members of this organization, and of every organization under it, must sign in with TOTP.
+    require_2fa = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,3 +111,40 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} is {self.role} of {self.organization_id}"
+
+
+class ApiToken(models.Model):
+    """A personal API token: only its SHA-256 is stored (the token is shown once, at creation);
+    it acts as its user, with the user's roles, until it expires or is revoked."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="the token's first characters, to recognise it")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in (password or second factor), kept for the lockout window. In the
+    database so every web process counts the same failures (see cspm/accounts/lockout.py)."""
+
+    username = models.CharField(max_length=150, help_text="as typed, lowercased and truncated")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=10, default="password")  # password | otp
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+                   models.Index(fields=["ip", "at"], name="loginfailure_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} from {self.ip}"

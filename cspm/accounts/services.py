@@ -13,7 +13,7 @@ from collectors.credentials import describe_credentials, parse_credentials
 from collectors.errors import CollectorError, CredentialsError, ValidationError
 from collectors.identifiers import validate_endpoint, validate_native_id, validate_regions
 from collectors.registry import registry
-from cspm.accounts.context import collect_context
+from cspm.accounts.context import account_context, collect_context
 from cspm.accounts.crypto import encrypt_credentials, rotate_token
 from cspm.accounts.models import CloudAccount, Organization
 from cspm.audit.log import record
@@ -150,10 +150,14 @@ def account_onboard(
 def connection_test(**context_fields) -> dict | None:
     """Reach the cloud with these credentials; a failure is a clear one-line DomainError."""
     with collect_context(**context_fields) as context:
-        try:
-            return registry.test_connection(context)
-        except CollectorError as exc:
-            raise DomainError(f"connection test failed ({exc.kind}): {' '.join(str(exc).split())[:300]}") from None
+        return _reach(context)
+
+
+def _reach(context) -> dict | None:
+    try:
+        return registry.test_connection(context)
+    except CollectorError as exc:
+        raise DomainError(f"connection test failed ({exc.kind}): {' '.join(str(exc).split())[:300]}") from None
 
 
 def credentials_rotate_key() -> int:
@@ -168,3 +172,89 @@ def credentials_rotate_key() -> int:
         record("credentials.rotate_key", target_type="accounts.cloudaccount", label=f"{count} accounts",
                detail={"accounts": count})
     return count
+
+
+EDITABLE = ("name", "environment", "regions", "poll_interval", "enabled")
+
+
+@transaction.atomic
+def account_update(*, account_id: int, **changes) -> CloudAccount:
+    """Edit what a user may change of an account (not its cloud or native id): name,
+    environment, regions, poll interval, enabled. Recorded with the fields' old and new values."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"cannot change {', '.join(sorted(unknown))} of an account")
+    account = CloudAccount.objects.select_for_update().get(pk=account_id)
+    before = {"name": account.name, "environment": account.environment, "regions": account.regions,
+              "poll_interval": account.poll_interval_seconds, "enabled": account.enabled}
+    if "name" in changes:
+        name = clean_label(changes["name"], "account name")
+        if CloudAccount.objects.filter(name=name).exclude(pk=account.pk).exists():
+            raise DomainError(f"an account named {name!r} already exists")
+        account.name = name
+    if "environment" in changes:
+        if changes["environment"] not in CloudAccount.Environment.values:
+            raise DomainError(f"unknown environment {str(changes['environment'])[:20]!r} "
+                              "(expected prod, staging or dev)")
+        account.environment = changes["environment"]
+    if "regions" in changes:
+        try:
+            account.regions = validate_regions(account.provider, changes["regions"] or [])
+        except ValidationError as exc:
+            raise DomainError(str(exc)) from None
+    if "poll_interval" in changes:
+        account.poll_interval_seconds = parse_interval(changes["poll_interval"])
+    if "enabled" in changes:
+        account.enabled = bool(changes["enabled"])
+    after = {"name": account.name, "environment": account.environment, "regions": account.regions,
+             "poll_interval": account.poll_interval_seconds, "enabled": account.enabled}
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changed:
+        account.save()
+        record("account.edit", target=account, organization_id=account.organization_id, detail={"changed": changed})
+    return account
+
+
+@transaction.atomic
+def account_credentials_replace(*, account_id: int, credentials: bytes | str,
+                                test_connection: bool = False) -> CloudAccount:
+    """Replace an account's credentials (validated, optionally tested, then encrypted)."""
+    account = CloudAccount.objects.select_for_update().get(pk=account_id)
+    raw = credentials.encode() if isinstance(credentials, str) else credentials
+    try:
+        parsed = parse_credentials(account.provider, raw)
+    except CredentialsError as exc:
+        raise DomainError(str(exc)) from None
+    if test_connection:
+        connection_test(provider=account.provider, native_id=account.native_id, credentials=parsed,
+                        regions=account.regions, endpoint=account.endpoint_url, ca_bundle=account.ca_bundle)
+    account.credentials_encrypted = encrypt_credentials(parsed)
+    account.credentials_summary = describe_credentials(parsed)
+    account.save(update_fields=["credentials_encrypted", "credentials_summary", "updated_at"])
+    record("account.credentials_replace", target=account, organization_id=account.organization_id,
+           detail={"credentials_kind": account.credentials_summary.get("kind")})
+    return account
+
+
+def account_connection_test(*, account_id: int) -> dict | None:
+    """Test the stored credentials of an account against its cloud."""
+    account = CloudAccount.objects.get(pk=account_id)
+    with account_context(account) as context:
+        return _reach(context)
+
+
+@transaction.atomic
+def account_remove(*, account_id: int) -> dict:
+    """Remove an account with its history (snapshots, versions, findings, results). The audit
+    trail keeps the record that it existed and who removed it."""
+    account = CloudAccount.objects.select_for_update().get(pk=account_id)
+    summary = {"provider": account.provider, "native_id": account.native_id, "name": account.name}
+    record("account.remove", target=account, organization_id=account.organization_id, detail=summary)
+    from cspm.drift.models import BaselineApproval, BaselineEntry
+
+    # The baseline protects the versions it approved: it goes first, then the rest cascades.
+    CloudAccount.objects.filter(pk=account.pk).update(last_snapshot=None)
+    BaselineEntry.objects.filter(account=account).delete()
+    BaselineApproval.objects.filter(account=account).delete()
+    account.delete()
+    return summary
