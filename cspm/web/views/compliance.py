@@ -4,19 +4,18 @@ Benchmark and control ids in the URL must name the catalog's: anything else is 4
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 
 from cspm.compliance.controls import BENCHMARKS, CONTROLS, load
 from cspm.compliance.models import ControlResult
 from cspm.compliance.selectors import catalog, result_as_dict
-from cspm.core.exports import FORMATS, rows_as
 from cspm.web import dashboard
+from cspm.web.exporting import export_links, export_response
 
 PAGE = 50
 EXPORT_COLUMNS = ["organization", "account", "provider", "control", "title", "benchmark", "severity", "status",
                   "resource_type", "resource_id", "resource_name", "region", "detail", "path", "evaluated_at"]
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 def _benchmark(key: str):
@@ -34,10 +33,19 @@ def _control(bench, control_id: str):
     return control
 
 
+MATRIX_COLUMNS = ["benchmark", "title", "version", "provider", "applies", "passed", "failed", "score"]
+BENCHMARK_COLUMNS = ["control", "title", "severity", "passed", "failed"]
+
+
 @login_required
 def matrix(request):
     rows = dashboard.framework_matrix(dashboard.visible_accounts(request.user))
-    return render(request, "web/compliance/matrix.html", {"rows": rows, "providers": dashboard.PROVIDERS})
+    if "format" in request.GET:
+        cells = ({"benchmark": r["key"], "title": r["title"], "version": r["version"], **c}
+                 for r in rows for c in r["cells"])
+        return export_response(request.GET["format"], cells, MATRIX_COLUMNS, "compliance-matrix")
+    return render(request, "web/compliance/matrix.html", {"rows": rows, "providers": dashboard.PROVIDERS,
+                                                          "exports": export_links()})
 
 
 @login_required
@@ -50,7 +58,12 @@ def benchmark_page(request, benchmark: str):
         counts.setdefault(control_id, {})[status] = n
     controls = [{"control": c, "passed": counts.get(c.id, {}).get("pass", 0),
                  "failed": counts.get(c.id, {}).get("fail", 0)} for c in catalog(bench.key)]
-    return render(request, "web/compliance/benchmark.html", {"bench": bench, "controls": controls})
+    if "format" in request.GET:
+        rows = ({"control": c["control"].id, "title": c["control"].title, "severity": c["control"].severity,
+                 "passed": c["passed"], "failed": c["failed"]} for c in controls)
+        return export_response(request.GET["format"], rows, BENCHMARK_COLUMNS, f"controls-{bench.key}")
+    return render(request, "web/compliance/benchmark.html", {"bench": bench, "controls": controls,
+                                                             "exports": export_links()})
 
 
 @login_required
@@ -60,14 +73,9 @@ def control_page(request, benchmark: str, control_id: str):
     failing = (ControlResult.objects.filter(account__in=dashboard.visible_accounts(request.user),
                                             control_id=control.id, status="fail")
                .select_related("account", "account__organization", "resource"))
-    fmt = request.GET.get("format")
-    if fmt is not None:
-        if fmt not in FORMATS:
-            return HttpResponseBadRequest("format: csv or json")
+    if "format" in request.GET:
         rows = (result_as_dict(r) for r in failing.order_by("id").iterator(chunk_size=500))
-        response = StreamingHttpResponse(rows_as(fmt, rows, EXPORT_COLUMNS), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="failing-{control.id}.{fmt}"'
-        return response
+        return export_response(request.GET["format"], rows, EXPORT_COLUMNS, f"failing-{control.id}")
     try:
         after = int(request.GET.get("after", 0))
     except ValueError:
@@ -77,4 +85,4 @@ def control_page(request, benchmark: str, control_id: str):
     page = page[:PAGE]
     return render(request, "web/compliance/control.html", {
         "bench": bench, "control": control, "results": page, "after": after,
-        "next_after": page[-1].pk if more else None})
+        "next_after": page[-1].pk if more else None, "exports": export_links()})

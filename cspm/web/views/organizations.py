@@ -6,6 +6,19 @@ from django.shortcuts import render
 from cspm.accounts import access
 from cspm.accounts.models import CloudAccount, Organization
 from cspm.web import dashboard
+from cspm.web.exporting import export_links, export_response
+
+COLUMNS = ["organization", "kind", "parent", "acquired_on", "integration_stage", "accounts_aws", "accounts_gcp",
+           "accounts_azure", "open_drift", "score", "passed", "failed"]
+
+
+def _as_row(card: dict) -> dict:
+    org = card["org"]
+    return {"organization": org.name, "kind": org.kind, "parent": org.parent.name if org.parent else "",
+            "acquired_on": org.acquired_on.isoformat() if org.acquired_on else "",
+            "integration_stage": org.integration_stage or "",
+            **{f"accounts_{p}": n for p, n in card["clouds"].items()},
+            "open_drift": card["drift"], "score": card["score"], "passed": card["passed"], "failed": card["failed"]}
 
 
 @login_required
@@ -31,4 +44,8 @@ def organization_list(request):
             members += [cards[o.pk] for o in below]
             frontier = [o.pk for o in below]
         groups.append({"head": org, "members": members})
-    return render(request, "web/organizations/list.html", {"groups": groups, "clouds": clouds})
+    if "format" in request.GET:
+        rows = (_as_row(card) for group in groups for card in group["members"])
+        return export_response(request.GET["format"], rows, COLUMNS, "organizations")
+    return render(request, "web/organizations/list.html", {"groups": groups, "clouds": clouds,
+                                                           "exports": export_links()})
