@@ -17,7 +17,7 @@ from cspm.accounts.models import Organization
 from cspm.accounts.services import clean_label
 from cspm.alerts.message import Message
 from cspm.alerts.models import Channel
-from cspm.alerts.senders import SENDERS
+from cspm.alerts.senders import SENDERS, SendError
 from cspm.alerts.senders.base import display_host
 from cspm.audit.log import record
 from cspm.core.errors import DomainError, NotFound
@@ -224,3 +224,28 @@ def channel_summary(data: dict[str, Any]) -> str:
     scope = f" (organization {data['organization']})" if data["organization"] else ""
     state = "" if data["enabled"] else " [disabled]"
     return f"{data['name']}: {data['kind']} → {target}{scope}{state}"
+
+
+def channel_set_enabled(channel: Channel, enabled: bool) -> bool:
+    """Enable or disable a channel (a disabled channel gets no new alerts); True if it changed."""
+    with transaction.atomic():
+        changed = Channel.objects.filter(pk=channel.pk).exclude(enabled=enabled).update(enabled=enabled)
+        if changed:
+            record("channel.enable" if enabled else "channel.disable", target=channel,
+                   organization_id=channel.organization_id)
+    return bool(changed)
+
+
+def channel_test_send(channel: Channel) -> str | None:
+    """Send a test message now; None if it went, else the reason (safe to show: never a secret).
+    Either way the attempt is in the audit trail."""
+    try:
+        channel_test(name=channel.name)
+    except SendError as exc:
+        error = str(exc)
+    else:
+        error = None
+    with transaction.atomic():
+        record("channel.test", target=channel, organization_id=channel.organization_id,
+               detail={"sent": error is None, "error": error})
+    return error

@@ -92,3 +92,12 @@ def rule_summary(data: dict[str, Any]) -> str:
              if data[what]]
     return (f"#{data['id']} → {data['channel']}: {data['mode']}, severity >= {data['min_severity']}"
             + (f"; {'; '.join(scope)}" if scope else "; everything"))
+
+
+def rule_set_enabled(rule: Rule, enabled: bool) -> bool:
+    with transaction.atomic():
+        changed = Rule.objects.filter(pk=rule.pk).exclude(enabled=enabled).update(enabled=enabled)
+        if changed:
+            record("alert_rule.enable" if enabled else "alert_rule.disable", target=rule,
+                   organization_id=rule.channel.organization_id)
+    return bool(changed)

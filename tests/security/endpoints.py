@@ -16,7 +16,8 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 # name's basename (api:<basename>-<action>).
 PARAM_KINDS = {"org_id": "organization", "account_id": "account", "membership_id": "membership",
                "token_id": "token", "finding_id": "finding", "resource_id": "resource",
-               "snapshot_id": "snapshot", "version_id": "version", "event_id": "audit_event"}
+               "snapshot_id": "snapshot", "version_id": "version", "event_id": "audit_event",
+               "channel_id": "channel", "rule_id": "rule", "notification_id": "notification"}
 # Path parameters that name no object but a catalog entry (the same for every organization): the
 # value the URLs are built with. Routes whose parameters are all of these have no object to guess.
 STRING_PARAMS = {"benchmark": "cis_eks", "control_id": "cis_eks-1.8.0-5.4.1"}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cspm.audit.models import AuditEvent
+from tests.security import writes_alerts, writes_onboarding
 from tests.security.endpoints import STRING_PARAMS, WRITE_METHODS, Endpoint, endpoints
 from tests.security.world import MARKERS, World
 
@@ -67,6 +68,9 @@ WRITES: dict[tuple[str, str], tuple[str, object]] = {
     ("web:finding_suppress", "post"): ("analyst", lambda o: {
         "reason": "change window", "until": (timezone.now() + dt.timedelta(days=7)).date().isoformat()}),
     ("web:finding_accept", "post"): ("analyst", lambda o: {"reason": "intended"}),
+    ("web:account_baseline_approve", "post"): ("analyst", lambda o: {"reason": "reviewed"}),
+    **writes_alerts.WRITES,
+    **writes_onboarding.WRITES,
 }
 
 

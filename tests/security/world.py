@@ -7,9 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from cspm.accounts.models import ApiToken, CloudAccount, Membership, Organization
 from cspm.accounts.tokens import token_create
+from cspm.alerts.channels import channel_add
+from cspm.alerts.models import Notification
+from cspm.alerts.rules import rule_add
 from cspm.audit.models import AuditEvent
 from cspm.compliance.models import ControlResult
 from cspm.drift.models import BaselineApproval, DriftFinding
@@ -19,9 +23,11 @@ from tests.integration.helpers import EKS_ARN, cli, eks_config, poll
 PASSWORD = "correct horse battery staple"
 ACCOUNTS = {"Acme": ("acme-prod", "111111111111"), "Globex": ("globex-prod", "222222222222"),
             "Hooli": ("hooli-prod", "444444444444")}
+# Each organization's own alert channel (an email list, sent through Django's test mail outbox).
+CHANNELS = {org: f"{org.lower()}-alert-channel" for org in ACCOUNTS}
 # Strings that only an object of that organization carries: a response that shows one of them to
 # a user outside the organization is a cross-organization read.
-MARKERS = {org: (name, native) for org, (name, native) in ACCOUNTS.items()}
+MARKERS = {org: (name, native, CHANNELS[org]) for org, (name, native) in ACCOUNTS.items()}
 
 
 @dataclass
@@ -35,8 +41,21 @@ class World:
         return self.objects[org][kind]
 
 
+def _alerts_of(org: Organization) -> dict[str, int]:
+    """The organization's own channel with a rule, and a delivery that gave up (its last error)."""
+    channel = channel_add(kind="email", name=CHANNELS[org.name], organization=org.name,
+                          recipients=f"secops@{org.slug}.example")
+    rule = rule_add(channel=channel.name, min_severity="medium", organizations=[org.name])
+    now = timezone.now()
+    notification = Notification.objects.create(channel=channel, rule=rule, mode="immediate", status="dead",
+                                               due_at=now, next_attempt_at=now, attempts=5,
+                                               last_error=f"{CHANNELS[org.name]}: connection refused")
+    return {"channel": channel.pk, "rule": rule.pk, "notification": notification.pk}
+
+
 def _objects_of(org: Organization, owner: User) -> dict[str, int]:
     account = CloudAccount.objects.get(organization=org)
+    alerts = _alerts_of(org)
     findings = DriftFinding.objects.filter(account=account)
     return {
         "organization": org.pk,
@@ -53,6 +72,7 @@ def _objects_of(org: Organization, owner: User) -> dict[str, int]:
         "user": owner.pk,
         # Another member's (changing one's own role or removing oneself is a different rule).
         "membership": Membership.objects.get(user__username=f"member-of-{org.slug}", organization=org).pk,
+        **alerts,
     }
 
 

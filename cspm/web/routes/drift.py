@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cspm.web.views import drift
+from cspm.web.views import baselines, drift
 
 urlpatterns: list = [
     path("findings/", drift.findings, name="findings"),
@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("findings/<int:finding_id>/acknowledge/", drift.finding_acknowledge_view, name="finding_acknowledge"),
     path("findings/<int:finding_id>/suppress/", drift.finding_suppress_view, name="finding_suppress"),
     path("findings/<int:finding_id>/accept/", drift.finding_accept_view, name="finding_accept"),
+    path("accounts/<int:account_id>/baseline/approve/", baselines.baseline_approve, name="account_baseline_approve"),
 ]
