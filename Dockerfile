@@ -16,9 +16,12 @@ RUN groupadd --system --gid 10001 cspm \
 
 WORKDIR /app
 
-# Dependencies first: this layer is rebuilt only when requirements.txt changes.
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# Dependencies first: this layer is rebuilt only when requirements.txt changes. The demo image
+# (build arg CSPM_DEMO=1, docker compose's `demo` profile) adds the simulators' (requirements-dev.txt).
+ARG CSPM_DEMO=0
+COPY requirements.txt requirements-dev.txt ./
+RUN pip install -r requirements.txt \
+ && if [ "$CSPM_DEMO" = "1" ]; then pip install -r requirements-dev.txt; fi
 
 COPY . .
 

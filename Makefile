@@ -11,7 +11,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) SECRET_KEY=test-only-not-secret \
 	CSPM_CREDENTIALS_KEYS=dGVzdC1vbmx5LWtleS1ub3Qtc2VjcmV0LTMyYnl0ZXM= CSPM_RATE_LIMITS=aws=0,gcp=0,azure=0 \
 	CSPM_HTTPS=false
 
-.PHONY: install run test lint bench-ingest bench-aws bench-estate bench-schedule bench-alerts clean
+.PHONY: install run demo test lint bench-ingest bench-aws bench-estate bench-schedule bench-alerts bench-web clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ run: install
 	$(PY) manage.py migrate --noinput
 	# The in-process schedule polls due accounts beside the web server; both stop together.
 	trap 'kill 0' EXIT; $(PY) manage.py schedule & $(PY) manage.py runserver 127.0.0.1:8000
+
+# The demo: `run` plus a simulated group (Acme Group and its acquisition Globex) in simulated AWS, GCP
+# and Azure started in-process, drift injected every 2 minutes, alerts caught on /demo/inbox/.
+# Prints the URL and the demo admin's password. DEMO_ARGS, e.g.: --port 8080 --drift-every 60
+demo: install
+	$(PY) manage.py migrate --noinput
+	CSPM_DEMO=1 $(PY) manage.py demo $(DEMO_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -46,6 +53,12 @@ bench-schedule: install
 
 bench-alerts: install
 	$(TEST_ENV) $(PY) bench/drift_to_slack.py
+
+# Seeds <name>_bench_web once (500 accounts, 1M resources, 100k open findings: ~3.5 GB, a few
+# minutes; drop the database to seed again), then times the pages.
+bench-web: install
+	$(TEST_ENV) $(PY) bench/seed.py --if-missing
+	$(TEST_ENV) $(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -18,18 +18,24 @@ BASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cs
 BENCH_DB = BASE_URL.rsplit("/", 1)[1] + "_bench"
 
 
-def setup_django() -> None:
+def setup_django(database: str = BENCH_DB) -> None:
     """Point Django at a fresh bench database, set it up and migrate it."""
     with psycopg.connect(BASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspm.settings")
-    import django
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    use_database(database)
     from django.core.management import call_command
 
-    django.setup()
     call_command("migrate", verbosity=0)
+
+
+def use_database(database: str) -> None:
+    """Point Django at an existing bench database and set it up (no migration)."""
+    os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + "/" + database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspm.settings")
+    import django
+
+    django.setup()
 
 
 def peak_memory_mb() -> float:

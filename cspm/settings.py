@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cspm.audit",
     "cspm.web",
     "cspm.api",
+    "cspm.demo",
 ]
 
 MIDDLEWARE = [
@@ -208,11 +209,20 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox: retries and digests that came due (a poll that wrote an alert also asks at once).
     "deliver-due-notifications": {"task": "cspm.alerts.deliver_due", "schedule": 60.0,
                                   "options": {"queue": "celery"}},
+    # The dashboard's finding counts, recounted whole (each change recounts its own account at once).
+    "refresh-finding-counts": {"task": "cspm.drift.refresh_summaries", "schedule": 600.0,
+                               "options": {"queue": "celery"}},
+    "refresh-score-trend": {"task": "cspm.compliance.refresh_trend", "schedule": 600.0,
+                            "options": {"queue": "celery"}},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 
 # Seconds a cloud API call may take before the collector gives up (SDK-level timeout).
 CSPM_CLOUD_TIMEOUT = env.float("CSPM_CLOUD_TIMEOUT", default=30.0)
+
+# The product's own AWS identity, which accounts' roles trust (the onboarding wizard puts it in the
+# trust policy it shows), e.g. arn:aws:iam::123456789012:root or a role ARN.
+CSPM_AWS_PRINCIPAL = env.str("CSPM_AWS_PRINCIPAL", default="")
 
 # Modules imported at start-up that register more collectors (or replace a cloud's, to simulate it).
 CSPM_COLLECTOR_MODULES = env.list("CSPM_COLLECTOR_MODULES", default=[])

@@ -49,8 +49,12 @@ def role_definition_id(subscription: str, role: str) -> str:
 class FakeArm:
     """In-memory subscriptions and their resources, served over HTTPS. Thread-safe."""
 
-    def __init__(self, page_size: int = 2) -> None:
+    def __init__(self, page_size: int = 2, *, host: str = "127.0.0.1", port: int = 0,
+                 hostnames: tuple[str, ...] = ()) -> None:
+        """Serves on host:port (0: any free port); its certificate also names `hostnames` (the
+        name other machines reach it by, e.g. a compose service)."""
         self.page_size = page_size
+        self.host, self.port, self.hostnames = host, port, tuple(hostnames)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -64,15 +68,16 @@ class FakeArm:
         import trustme
 
         ca = trustme.CA()
-        cert = ca.issue_cert("127.0.0.1", "localhost")
+        cert = ca.issue_cert("127.0.0.1", "localhost", *self.hostnames)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         cert.configure_cert(context)
         self.ca_pem = ca.cert_pem.bytes()
-        server = _Server(("127.0.0.1", 0), _Handler)
+        server = _Server((self.host, self.port), _Handler)
         server.fake = self
         # The handshake happens on the first read, in the request's own thread.
         server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
-        self.url = f"https://127.0.0.1:{server.server_port}"
+        shown = self.hostnames[0] if self.hostnames else "127.0.0.1"
+        self.url = f"https://{shown}:{server.server_port}"
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="fake-arm", daemon=True)
         self._thread.start()

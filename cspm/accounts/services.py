@@ -107,18 +107,13 @@ def account_onboard(
 ) -> CloudAccount:
     """Validate everything first (with test_connection: that the credentials reach the account),
     then write: bad input leaves nothing behind."""
-    try:
-        native_id = validate_native_id(provider, native_id)
-        regions = validate_regions(provider, regions or [])
-        endpoint = validate_endpoint(endpoint) if endpoint else ""
-        parsed = parse_credentials(provider, credentials) if credentials is not None else None
-    except (ValidationError, CredentialsError) as exc:
-        raise DomainError(str(exc)) from None
+    native_id, regions, endpoint, parsed, pem = _connection_input(
+        provider=provider, native_id=native_id, credentials=credentials, endpoint=endpoint, ca_bundle=ca_bundle,
+        regions=regions)
     name = clean_label(name, "account name")
     if environment not in CloudAccount.Environment.values:
         raise DomainError(f"unknown environment {environment[:20]!r} (expected prod, staging or dev)")
     interval = parse_interval(poll_interval)
-    pem = validate_ca_bundle(ca_bundle) if ca_bundle else ""
     if test_connection:
         connection_test(provider=provider, native_id=native_id, credentials=parsed or {}, regions=regions,
                         endpoint=endpoint, ca_bundle=pem)
@@ -145,6 +140,32 @@ def account_onboard(
            detail={"provider": provider, "native_id": native_id, "environment": environment, "regions": regions,
                    "credentials_kind": (account.credentials_summary or {}).get("kind")})
     return account
+
+
+def _connection_input(*, provider: str, native_id: str, credentials: bytes | None, endpoint: str | None,
+                      ca_bundle: bytes | None, regions: list[str] | None):
+    """The validated (native id, regions, endpoint, parsed credentials, CA bundle PEM)."""
+    try:
+        native_id = validate_native_id(provider, native_id)
+        regions = validate_regions(provider, regions or [])
+        endpoint = validate_endpoint(endpoint) if endpoint else ""
+        parsed = parse_credentials(provider, credentials) if credentials is not None else None
+    except (ValidationError, CredentialsError) as exc:
+        raise DomainError(str(exc)) from None
+    pem = validate_ca_bundle(ca_bundle) if ca_bundle else ""
+    return native_id, regions, endpoint, parsed, pem
+
+
+def onboarding_connection_test(*, provider: str, native_id: str, credentials: bytes | None = None,
+                               endpoint: str | None = None, ca_bundle: bytes | None = None,
+                               regions: list[str] | None = None) -> dict | None:
+    """The connection test of account_onboard on input that is not saved (nothing is written):
+    what the credentials reach, or a clear DomainError."""
+    native_id, regions, endpoint, parsed, pem = _connection_input(
+        provider=provider, native_id=native_id, credentials=credentials, endpoint=endpoint, ca_bundle=ca_bundle,
+        regions=regions)
+    return connection_test(provider=provider, native_id=native_id, credentials=parsed or {}, regions=regions,
+                           endpoint=endpoint, ca_bundle=pem)
 
 
 def connection_test(**context_fields) -> dict | None:

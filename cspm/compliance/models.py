@@ -98,3 +98,23 @@ class GoldenRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} requires {self.control_id}"
+
+
+class OrganizationDailyScore(models.Model):
+    """DailyScore summed over an organization's accounts, per day and severity: what the
+    dashboard's trend reads (a user's reach is whole organizations), instead of summing every
+    account's rows per request. Recounted for the account's organization and day whenever
+    DailyScore moves (scores.snapshot_day), and periodically for the last 30 days."""
+
+    day = models.DateField()
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    severity = models.CharField(max_length=10)
+    passed = models.IntegerField(default=0)
+    failed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "organization", "severity"],
+                                               name="one_organization_daily_score_row")]
+
+    def __str__(self) -> str:
+        return f"{self.day} organization {self.organization_id} {self.severity}"

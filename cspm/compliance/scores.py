@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db.models import F, Sum
 
+from cspm.accounts.models import CloudAccount
 from cspm.compliance.controls import FAIL, PASS, WEIGHTS
-from cspm.compliance.models import AccountScore, DailyScore
+from cspm.compliance.models import AccountScore, DailyScore, OrganizationDailyScore
 
 # (benchmark, severity, status) -> +n / -n
 Delta = Counter
@@ -43,6 +45,28 @@ def snapshot_day(account_id: int, day: dt.date) -> None:
          for b, s, p, f in current],
         update_conflicts=True, unique_fields=["day", "account", "benchmark", "severity"],
         update_fields=["passed", "failed"])
+    organization_id = CloudAccount.objects.values_list("organization_id", flat=True).get(pk=account_id)
+    organization_days_refresh(days=[day], organization_ids=[organization_id])
+
+
+def organization_days_refresh(*, days: Iterable[dt.date], organization_ids: Iterable[int] | None = None) -> int:
+    """Recount OrganizationDailyScore (DailyScore summed per organization) for these days (and
+    organizations; None: all). Zeroed rather than deleted, so concurrent recounts only upsert."""
+    days = list(days)
+    rows = DailyScore.objects.filter(day__in=days)
+    current = OrganizationDailyScore.objects.filter(day__in=days)
+    if organization_ids is not None:
+        organization_ids = list(organization_ids)
+        rows = rows.filter(account__organization_id__in=organization_ids)
+        current = current.filter(organization_id__in=organization_ids)
+    summed = [OrganizationDailyScore(day=day, organization_id=org, severity=sev, passed=p, failed=f)
+              for day, org, sev, p, f in rows.values_list("day", "account__organization_id", "severity")
+              .annotate(p=Sum("passed"), f=Sum("failed")).order_by()]
+    current.exclude(passed=0, failed=0).update(passed=0, failed=0)
+    OrganizationDailyScore.objects.bulk_create(summed, batch_size=2000, update_conflicts=True,
+                                               unique_fields=["day", "organization", "severity"],
+                                               update_fields=["passed", "failed"])
+    return len(summed)
 
 
 def weighted(rows: list[tuple[str, int, int]]) -> float | None:

@@ -12,6 +12,7 @@ from cspm.core.errors import DomainError, NotFound
 from cspm.drift.baselines import baseline_accept_resource
 from cspm.drift.evaluate import record_event
 from cspm.drift.models import DriftFinding
+from cspm.drift.summary import summary_shift
 
 MAX_SUPPRESSION = dt.timedelta(days=366)
 
@@ -67,11 +68,13 @@ def finding_accept(*, finding_id: int, actor: str, reason: str = "", user=None) 
 
 def _set_status(finding, status, actor, reason, action, detail=None) -> DriftFinding:
     now = timezone.now()
+    old_status = finding.status
     finding.status = status
     finding.status_reason = reason
     finding.status_changed_by = actor
     finding.updated_at = now
     finding.save()
+    summary_shift(finding, old_status)
     record_event(finding, now, actor, action, {"reason": reason, **(detail or {})})
     record(f"finding.{action}", target=finding, organization_id=finding.account.organization_id,
            detail={"reason": reason, "control": finding.control_id or None, **(detail or {})})

@@ -120,6 +120,13 @@ class DriftFinding(models.Model):
                 condition=Q(status__in=["open", "acknowledged", "suppressed"]),
                 name="finding_live_by_account",
             ),
+            # The findings list: live findings newest first (keyset pages by id), without walking
+            # past the resolved history, which only grows.
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=["open", "acknowledged", "suppressed"]),
+                name="finding_live_by_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,3 +147,25 @@ class FindingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} of finding {self.finding_id} by {self.actor}"
+
+
+class FindingCount(models.Model):
+    """Live findings of one account per source (drift or control), status and severity: what the
+    dashboard reads instead of counting findings per request. cspm/drift/summary.py refreshes an
+    account's rows wherever its findings change (a poll, triage, a baseline approval, a
+    compliance re-evaluation), and a periodic task refreshes every account's."""
+
+    account = models.ForeignKey("accounts.CloudAccount", on_delete=models.CASCADE, related_name="finding_counts",
+                                db_index=False)  # indexed by one_finding_count, whose first column it is
+    source = models.CharField(max_length=8)  # drift | control
+    status = models.CharField(max_length=12, choices=DriftFinding.Status.choices)
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
+    n = models.IntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "source", "status", "severity"],
+                                               name="one_finding_count")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.source} {self.status} {self.severity}: {self.n}"

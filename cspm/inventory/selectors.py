@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+
+from django.db.models import Q
 
 from cspm.inventory.models import ResourceVersion
 
@@ -23,3 +26,18 @@ def version_configs(version_ids: Iterable[int]) -> dict[int, dict]:
         for vid, target in indirect.items():
             configs[vid] = configs[target]
     return configs
+
+
+STALE_FACTOR = 3  # an account not polled for this many of its intervals is stale
+
+
+def stale_filter(accounts, now) -> Q:
+    """Accounts last polled more than STALE_FACTOR of their own intervals before `now`. One Q per
+    distinct interval (one small query to find them): SQLite, the embedded default, cannot
+    multiply an interval by a column, so the cut-off is computed here."""
+    intervals = accounts.order_by().values_list("poll_interval_seconds", flat=True).distinct()
+    stale = Q(pk__in=[])
+    for seconds in intervals:
+        cutoff = now - dt.timedelta(seconds=STALE_FACTOR * seconds)
+        stale |= Q(poll_interval_seconds=seconds, last_polled_at__lt=cutoff)
+    return stale

@@ -1,6 +1,11 @@
 """The dashboard's reads, as plain functions over the accounts the permission layer gives a user
 (access.accounts_for: a queryset, used below as a subquery). Each is one aggregate query (or a
-LIMITed list), so the page's query count does not grow with accounts, findings or resources."""
+LIMITed list), so the page's query count does not grow with accounts, findings or resources.
+
+Figures come from pre-computed summaries, never from counting the big tables per request:
+finding counts from FindingCount (cspm/drift/summary.py: recounted per account as its findings
+change, and periodically), scores from AccountScore (moved by each poll) and the trend from
+OrganizationDailyScore (recounted per organization and day as polls move the scores)."""
 
 from __future__ import annotations
 
@@ -10,8 +15,6 @@ from collections import defaultdict
 from django.db.models import (
     Case,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
     IntegerField,
     Q,
@@ -20,16 +23,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Least
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from cspm.accounts import access
 from cspm.accounts.models import CloudAccount
 from cspm.compliance.controls import BENCHMARKS, load
-from cspm.compliance.models import AccountScore, DailyScore
+from cspm.compliance.models import AccountScore, OrganizationDailyScore
 from cspm.compliance.scores import trend, weighted
-from cspm.drift.models import DriftFinding
+from cspm.drift.models import DriftFinding, FindingCount
 from cspm.inventory.models import ResourceVersion, Snapshot
+from cspm.inventory.selectors import STALE_FACTOR, stale_filter
 
 OPEN = (DriftFinding.Status.OPEN, DriftFinding.Status.ACKNOWLEDGED)
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
@@ -57,8 +61,8 @@ def benchmark_title(key: str) -> str:
 
 def drift_by_severity(accounts: QuerySet) -> list[dict]:
     """Open drift (not control failures) per severity, every severity listed."""
-    counts = dict(DriftFinding.objects.filter(account__in=accounts, control_id="", status__in=OPEN)
-                  .values_list("severity").annotate(n=Count("id")).order_by())
+    counts = dict(FindingCount.objects.filter(account__in=accounts, source="drift", status__in=OPEN)
+                  .values_list("severity").annotate(total=Sum("n")).order_by())
     return [{"severity": s, "count": counts.get(s, 0)} for s in SEVERITY_ORDER]
 
 
@@ -89,11 +93,14 @@ def compliance_scores(accounts: QuerySet) -> dict[str, list[dict]]:
             for group, by in groups.items()}
 
 
-def score_trend(accounts: QuerySet, days: int = TREND_DAYS) -> list[dict]:
-    """The weighted score per day over the last `days` days (every day listed; None: no data)."""
+def score_trend(org_ids: list[int], days: int = TREND_DAYS) -> list[dict]:
+    """The weighted score per day over the last `days` days (every day listed; None: no data), of
+    the user's organizations (a user's reach is whole organizations): from the per-organization
+    daily sums, not from every account's rows."""
     today = timezone.localdate()
     since = today - dt.timedelta(days=days - 1)
-    known = {row["day"]: row for row in trend(DailyScore.objects.filter(account__in=accounts, day__gte=since))}
+    rows = OrganizationDailyScore.objects.filter(organization_id__in=org_ids, day__gte=since)
+    known = {row["day"]: row for row in trend(rows)}
     out = []
     for i in range(days):
         day = (since + dt.timedelta(days=i)).isoformat()
@@ -104,12 +111,13 @@ def score_trend(accounts: QuerySet, days: int = TREND_DAYS) -> list[dict]:
 
 def riskiest_accounts(accounts: QuerySet, limit: int = RISKIEST) -> list[CloudAccount]:
     """Production first, then accounts with exposed (critical/high open) findings, then by open
-    findings: one grouped query."""
-    live = Q(findings__status__in=OPEN)
+    findings: one grouped query over the accounts' finding counts."""
+    live = Q(finding_counts__status__in=OPEN)
     return list(
         accounts.select_related("organization")
-        .annotate(open_findings=Count("findings", filter=live),
-                  exposed=Count("findings", filter=live & Q(findings__severity__in=EXPOSED)),
+        .annotate(open_findings=Coalesce(Sum("finding_counts__n", filter=live), 0),
+                  exposed=Coalesce(Sum("finding_counts__n", filter=live & Q(finding_counts__severity__in=EXPOSED)),
+                                   0),
                   prod_rank=Case(When(environment=CloudAccount.Environment.PROD, then=Value(0)), default=Value(1),
                                  output_field=IntegerField()))
         .annotate(has_exposed=Least(F("exposed"), Value(1)))
@@ -124,28 +132,26 @@ def recent_changes(accounts: QuerySet, limit: int = RECENT) -> list[ResourceVers
                 .order_by("-id")[:limit])
 
 
-def _health_filters() -> tuple[Q, Q]:
+def _health_filters(accounts: QuerySet, now: dt.datetime) -> tuple[Q, Q]:
     failing = Q(last_snapshot__status__in=(Snapshot.Status.FAILED, Snapshot.Status.PARTIAL))
-    overdue = ExpressionWrapper(Value(dt.timedelta(seconds=3)) * F("poll_interval_seconds"),
-                                output_field=DurationField())
-    stale = Q(enabled=True) & (Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=timezone.now() - overdue))
+    stale = Q(enabled=True) & (Q(last_polled_at__isnull=True) | stale_filter(accounts, now))
     return failing, stale
 
 
 def collection_health(accounts: QuerySet, limit: int = UNHEALTHY) -> dict:
     """Counts of failing (last snapshot failed or partial) and stale (not polled for three
-    intervals, or never) accounts, and the first of them: two queries."""
-    failing, stale = _health_filters()
+    intervals, or never) accounts, and the first of them: three queries."""
+    now = timezone.now()
+    failing, stale = _health_filters(accounts, now)
     counts = accounts.aggregate(total=Count("id"), failing=Count("id", filter=failing),
                                 stale=Count("id", filter=stale))
     rows = list(accounts.filter(failing | stale).select_related("organization", "last_snapshot")
                 .order_by("organization__name", "name")[:limit])
-    now = timezone.now()
     for a in rows:
         a.is_failing = bool(a.last_snapshot and a.last_snapshot.status in (Snapshot.Status.FAILED,
                                                                             Snapshot.Status.PARTIAL))
-        a.is_stale = a.enabled and (a.last_polled_at is None
-                                    or a.last_polled_at < now - dt.timedelta(seconds=3 * a.poll_interval_seconds))
+        overdue = dt.timedelta(seconds=STALE_FACTOR * a.poll_interval_seconds)
+        a.is_stale = a.enabled and (a.last_polled_at is None or a.last_polled_at < now - overdue)
     return {**counts, "accounts": rows}
 
 
@@ -156,8 +162,9 @@ def organization_numbers(org_ids: list[int]) -> dict[int, dict]:
     for org_id, provider, n in (CloudAccount.objects.filter(organization_id__in=org_ids)
                                 .values_list("organization_id", "provider").annotate(n=Count("id")).order_by()):
         numbers[org_id]["clouds"][provider] = n
-    for org_id, n in (DriftFinding.objects.filter(account__organization_id__in=org_ids, control_id="", status__in=OPEN)
-                      .values_list("account__organization_id").annotate(n=Count("id")).order_by()):
+    for org_id, n in (FindingCount.objects.filter(account__organization_id__in=org_ids, source="drift",
+                                                  status__in=OPEN)
+                      .values_list("account__organization_id").annotate(total=Sum("n")).order_by()):
         numbers[org_id]["drift"] = n
     parts: dict[int, dict[str, list[int]]] = defaultdict(dict)
     for org_id, severity, p, f in (AccountScore.objects.filter(account__organization_id__in=org_ids)

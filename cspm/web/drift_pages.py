@@ -13,7 +13,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 
 from cspm.accounts import access
 from cspm.accounts.models import CloudAccount, Organization
@@ -39,6 +41,29 @@ TRIAGE_ACTIONS = [("acknowledge", "Acknowledge"), ("suppress", "Suppress until a
 MAX_BULK = 500
 
 
+class QuickSelect(forms.Select):
+    """A <select> written in Python, as Django's templates would write it: they render each option
+    through a template include (~0.1 ms each), too slow for a list of every account of a group."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html("<select name=\"{}\"{}>", widget["name"], _attrs(widget["attrs"]))]
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                parts.append(format_html('\n  <optgroup label="{}">', group))
+            parts.extend(format_html('\n  <option value="{}"{}>{}</option>', str(o["value"]), _attrs(o["attrs"]),
+                                     o["label"]) for o in options)
+            if group:
+                parts.append(mark_safe("\n  </optgroup>"))
+        parts.append(mark_safe("\n</select>"))
+        return format_html_join("", "{}", ((part,) for part in parts))  # every part escaped already
+
+
+def _attrs(attrs: dict) -> str:
+    return format_html_join("", "{}", ((format_html(" {}", k) if v is True else format_html(' {}="{}"', k, str(v)),)
+                                       for k, v in attrs.items() if v is not False))
+
+
 class FindingFilterForm(forms.Form):
     severity = forms.ChoiceField(required=False, choices=[("", "Any"), *SEVERITY_CHOICES])
     status = forms.ChoiceField(required=False, choices=[(s, STATUS_LABELS.get(s, s)) for s in STATUS_FILTERS])
@@ -46,7 +71,7 @@ class FindingFilterForm(forms.Form):
     cloud = forms.ChoiceField(required=False, choices=[("", "Any"), *CloudAccount.Provider.choices])
     organization = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
                                           help_text="With the organizations under it.")
-    account = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    account = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=QuickSelect)
     resource_type = forms.CharField(required=False, max_length=100, label="Resource type",
                                     widget=forms.TextInput(attrs={"placeholder": "aws.s3.bucket"}))
     since = forms.DateField(required=False, label="Opened since", widget=forms.DateInput(attrs={"type": "date"}))

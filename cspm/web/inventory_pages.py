@@ -11,14 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -29,12 +26,11 @@ from django.utils import timezone
 
 from cspm.accounts import access
 from cspm.accounts.models import CloudAccount
-from cspm.drift.models import DriftFinding
+from cspm.drift.models import DriftFinding, FindingCount
 from cspm.inventory.models import PollRun, Resource, ResourceVersion, Snapshot
-from cspm.inventory.selectors import version_configs
+from cspm.inventory.selectors import stale_filter, version_configs
 
 RUNNING = (PollRun.State.COLLECTING, PollRun.State.FINALIZING)
-STALE_FACTOR = 3  # an account not polled for this many intervals is stale
 # Account statuses, in the order they win (a disabled account is "disabled" whatever else holds).
 STATUSES = [("disabled", "Disabled"), ("never_polled", "Never polled"), ("failing", "Failing"),
             ("stale", "Stale"), ("partial", "Partial"), ("ok", "OK")]
@@ -137,13 +133,19 @@ def _count(qs: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _sum(qs: QuerySet) -> Coalesce:
+    """SUM(n) of finding counts (already correlated with the account) as a subquery of the account row."""
+    summed = qs.order_by().values("account_id").annotate(total=Sum("n")).values("total")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+
 def accounts_listed(user, *, provider: str = "", organization: int | None = None, status: str = "",
                     now: dt.datetime | None = None) -> QuerySet[CloudAccount]:
     """The accounts the user can see, each with its status, last run state and counts, in one query."""
     now = now or timezone.now()
-    stale_after = ExpressionWrapper(F("poll_interval_seconds") * Value(dt.timedelta(seconds=STALE_FACTOR)),
-                                    output_field=DurationField())
-    open_findings_qs = DriftFinding.objects.filter(account=OuterRef("pk"), status=DriftFinding.Status.OPEN)
+    # Open findings from the accounts' pre-computed counts (cspm/drift/summary.py), not by counting
+    # findings; live resources by the account's partial index (an index-only count).
+    open_counts = FindingCount.objects.filter(account=OuterRef("pk"), status=DriftFinding.Status.OPEN)
     qs = (access.accounts_for(user, "view").select_related("organization", "last_snapshot")
           .defer("credentials_encrypted", "ca_bundle", "last_snapshot__collectors", "last_snapshot__timings",
                  "last_snapshot__compliance"))
@@ -152,13 +154,13 @@ def accounts_listed(user, *, provider: str = "", organization: int | None = None
             When(enabled=False, then=Value("disabled")),
             When(last_polled_at__isnull=True, then=Value("never_polled")),
             When(last_snapshot__status=Snapshot.Status.FAILED, then=Value("failing")),
-            When(Q(last_polled_at__lt=Value(now) - stale_after), then=Value("stale")),
+            When(stale_filter(access.accounts_for(user, "view"), now), then=Value("stale")),
             When(last_snapshot__status=Snapshot.Status.PARTIAL, then=Value("partial")),
             default=Value("ok"),
         ),
         last_run_state=Subquery(PollRun.objects.filter(account=OuterRef("pk")).order_by("-id").values("state")[:1]),
-        open_drift=_count(open_findings_qs.filter(control_id="")),
-        open_control=_count(open_findings_qs.exclude(control_id="")),
+        open_drift=_sum(open_counts.filter(source="drift")),
+        open_control=_sum(open_counts.filter(source="control")),
         resource_count=_count(Resource.objects.filter(account=OuterRef("pk"), removed_at__isnull=True)),
     )
     if provider:

@@ -20,5 +20,7 @@ def test_core_flow_runs_on_sqlite_with_the_in_process_worker(tmp_path):
     kinds = {f["resource_type"]: (f["kind"], f["severity"]) for f in seen["drift"]}
     assert kinds["aws.eks.cluster"] == ("modified", "critical")
     assert kinds["aws.s3.bucket"][0] == "removed"
+    # The web app works on SQLite too (no PostgreSQL-only expression in any page).
+    assert seen["pages"] and set(seen["pages"].values()) == {200}, seen["pages"]
     # The generated credentials key stays private to its owner.
     assert oct((tmp_path / "credentials.key").stat().st_mode)[-3:] == "600"

@@ -84,5 +84,7 @@ def test_the_embedded_schedule_runs_due_polls_in_process(accounts, django_captur
     assert sorted(result["polled"]) == sorted(accounts.values())
     # Beat's other entries run too: alert retries and digests go out without beat.
     assert result["tasks"]["cspm.alerts.deliver_due"] == {"sent": 0, "retrying": 0, "dead": 0}
+    # ...and the dashboard's summaries are recounted (their task modules load as a worker's do).
+    assert {"cspm.drift.refresh_summaries", "cspm.compliance.refresh_trend"} <= set(result["tasks"])
     assert Snapshot.objects.count() == 3
     assert cli("schedule", "--once")["polled"] == []

@@ -27,6 +27,26 @@ from cspm.inventory.tasks import poll_account_task  # noqa: E402
 from tests.integration.helpers import BUCKET_ARN, EKS_ARN, bucket_config, cli, eks_config, onboard  # noqa: E402
 from tests.support.estate import ESTATE, TEST_COLLECTORS  # noqa: E402
 
+
+def pages(account_id: int) -> dict[str, int]:
+    """Every main page, signed in as an admin of the account's organization: its status code."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from cspm.accounts.models import CloudAccount, Membership
+    from cspm.inventory.models import Resource
+
+    account = CloudAccount.objects.get(pk=account_id)
+    user = User.objects.create_user("embedded-admin")
+    Membership.objects.create(user=user, organization=account.organization, role="admin")
+    client = Client()
+    client.force_login(user)
+    resource = Resource.objects.filter(account=account).latest("id")
+    paths = ["/", "/accounts/", f"/accounts/{account_id}/", "/findings/", f"/resources/{resource.pk}/",
+             "/organizations/", "/compliance/", "/audit/", "/alerts/", "/alerts/deliveries/", "/accounts/onboard/"]
+    return {path: client.get(path, HTTP_HOST="localhost").status_code for path in paths}
+
+
 call_command("migrate", verbosity=0)
 seen = {"vendor": connection.vendor}
 with registry.isolated(*TEST_COLLECTORS):
@@ -46,4 +66,5 @@ with registry.isolated(*TEST_COLLECTORS):
     seen["snapshots"] = [first, second]
     seen["drift"] = cli("drift", "prod-aws")
     seen["database"] = str(connection.settings_dict["NAME"])
+    seen["pages"] = pages(account["id"])
 print(orjson.dumps(seen).decode())

@@ -12,7 +12,11 @@ STACK = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.ym
 
 
 def test_the_stack_has_every_part():
-    assert set(STACK["services"]) == {"postgres", "redis", "keys", "migrate", "web", "worker", "beat", "mailpit"}
+    assert set(STACK["services"]) == {"postgres", "redis", "keys", "migrate", "web", "worker", "beat", "mailpit",
+                                      "demo"}
+    # The demo runs only when asked for (its profile), beside the usual stack.
+    assert STACK["services"]["demo"]["profiles"] == ["demo"]
+    assert all("profiles" not in service for name, service in STACK["services"].items() if name != "demo")
 
 
 def test_long_running_services_have_health_checks():

@@ -62,3 +62,35 @@ def test_an_unknown_format_is_a_clear_400(world, name):
     client.force_login(world.users["acme-viewer"])
     response = client.get(exports(world)[name], {"format": "xlsx"})
     assert response.status_code == 400 and b"csv or json" in response.content
+
+
+def test_the_members_download_is_an_access_review_for_admins_only(world):
+    path = reverse("web:members", args=[world.id("Acme", "organization")])
+    client = Client()
+    client.force_login(world.users["acme-admin"])
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(path, {"format": "csv"}).streaming_content).decode())))
+    by_name = {r["username"]: r for r in rows}
+    assert {"acme-viewer", "acme-analyst", "acme-admin", "member-of-acme"} <= set(by_name)
+    assert "globex-admin" not in by_name and "hooli-admin" not in by_name
+    assert by_name["acme-analyst"]["role"] == "analyst" and by_name["acme-analyst"]["second_factor"] == "false"
+    viewer = Client()
+    viewer.force_login(world.users["acme-viewer"])
+    assert viewer.get(path, {"format": "csv"}).status_code == 403
+
+
+def test_a_resource_timeline_downloads_every_version_with_its_configuration(world):
+    from cspm.inventory.models import Resource, ResourceVersion
+
+    resource = Resource.objects.get(pk=world.id("Acme", "resource"))
+    path = reverse("web:resource", args=[resource.pk])
+    client = Client()
+    client.force_login(world.users["acme-viewer"])
+    rows = orjson.loads(b"".join(client.get(path, {"format": "json"}).streaming_content))
+    versions = list(ResourceVersion.objects.filter(resource=resource).order_by("-id"))
+    assert len(versions) >= 2 and [r["version"] for r in rows] == [v.pk for v in versions]
+    assert rows[0]["config"] == versions[0].config and rows[0]["event"] == versions[0].event
+    as_csv = b"".join(client.get(path, {"format": "csv"}).streaming_content).decode()
+    assert len(list(csv.DictReader(io.StringIO(as_csv)))) == len(versions)
+    outsider = Client()
+    outsider.force_login(world.users["hooli-admin"])
+    assert outsider.get(path, {"format": "json"}).status_code == 404

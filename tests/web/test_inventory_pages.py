@@ -286,6 +286,7 @@ def test_hostile_cloud_strings_are_escaped(world):
         assert response.status_code == 200, url
         assert HOSTILE not in response.text, url
         assert ESCAPED in response.text, url
-    # Beyond the layout's sign-out form: the resource page has GET forms only, the poll form its token.
+    # Beyond the layout's sign-out form: the resource page has GET forms only; the account page
+    # has the poll form and the baseline approval form, each with its token.
     assert client.get(reverse("web:resource", args=[resource.pk])).text.count("csrfmiddlewaretoken") == 1
-    assert client.get(reverse("web:account", args=[account.pk])).text.count("csrfmiddlewaretoken") == 2
+    assert client.get(reverse("web:account", args=[account.pk])).text.count("csrfmiddlewaretoken") == 3

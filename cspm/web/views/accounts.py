@@ -12,21 +12,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from cspm.accounts import access
-from cspm.accounts.models import CloudAccount, Organization
+from cspm.accounts.models import CloudAccount, Membership, Organization
 from cspm.audit.log import record
-from cspm.core.exports import FORMATS, rows_as
 from cspm.inventory.scheduling import claim
 from cspm.inventory.tasks import poll_account_task
 from cspm.web import inventory_pages as pages
+from cspm.web.exporting import export_links, export_response
 
 PAGE = 100
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 class AccountFilterForm(forms.Form):
@@ -44,8 +43,8 @@ class AccountFilterForm(forms.Form):
 @login_required
 def account_list(request):
     user = request.user
-    organizations = list(Organization.objects.filter(pk__in=access.organizations_for(user, "view"))
-                         .order_by("name").values_list("id", "name"))
+    roles = access.roles(user)  # once: the filter's organizations and whether to offer onboarding
+    organizations = list(Organization.objects.filter(pk__in=list(roles)).order_by("name").values_list("id", "name"))
     form = AccountFilterForm(request.GET, organizations=organizations)
     if not form.is_valid():
         return render(request, "web/inventory/accounts.html", {"form": form, "accounts": []}, status=400)
@@ -64,17 +63,14 @@ def account_list(request):
         "form": form, "accounts": rows, "page": page,
         "previous": urlencode({**query, "page": page.previous_page_number()}) if page.has_previous() else "",
         "next": urlencode({**query, "page": page.next_page_number()}) if page.has_next() else "",
-        "exports": {f: urlencode({**query, "format": f}) for f in FORMATS},
+        "exports": export_links(query),
+        "can_onboard": any(role == Membership.Role.ADMIN for role in roles.values()),
     })
 
 
 def _export(qs, fmt: str):
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest("format: csv or json")
     rows = (pages.account_as_dict(a) for a in qs.iterator(chunk_size=500))
-    response = StreamingHttpResponse(rows_as(fmt, rows, pages.ACCOUNT_COLUMNS), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="accounts.{fmt}"'
-    return response
+    return export_response(fmt, rows, pages.ACCOUNT_COLUMNS, "accounts")
 
 
 @require_GET
@@ -89,6 +85,8 @@ def account_detail(request, account_id: int):
         "runs": pages.recent_runs(account),
         "running": running,
         "can_manage": access.can(request.user, "manage", account.organization_id),
+        "can_triage": access.can(request.user, "triage", account.organization_id),
+        "baseline": account.approvals.order_by("-id").first(),
     })
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -21,12 +21,11 @@ from cspm.alerts import rules as rule_services
 from cspm.alerts.models import SEVERITY_CHOICES, EventKind, Mode, Notification
 from cspm.alerts.selectors import notification_as_dict
 from cspm.core.errors import DomainError
-from cspm.core.exports import FORMATS, rows_as
 from cspm.web import alert_pages as pages
+from cspm.web.exporting import export_links, export_response
 from cspm.web.scope import manages_anything
 
 PAGE = 50
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 def _secret(label: str, help_text: str = "", required: bool = True) -> forms.CharField:
@@ -275,14 +274,10 @@ def deliveries(request):
         "form": form, "rows": list(page.object_list), "page": page,
         "previous": urlencode({**query, "page": page.previous_page_number()}) if page.has_previous() else "",
         "next": urlencode({**query, "page": page.next_page_number()}) if page.has_next() else "",
-        "exports": {f: urlencode({**query, "format": f}) for f in FORMATS},
+        "exports": export_links(query),
     })
 
 
 def _export(qs, fmt: str):
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest("format: csv or json")
     rows = (notification_as_dict(n) for n in qs.iterator(chunk_size=500))
-    response = StreamingHttpResponse(rows_as(fmt, rows, pages.DELIVERY_COLUMNS), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="deliveries.{fmt}"'
-    return response
+    return export_response(fmt, rows, pages.DELIVERY_COLUMNS, "deliveries")

@@ -3,19 +3,17 @@ below the last id shown: no OFFSET over a long trail), and CSV or JSON export of
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
 from cspm.accounts.models import Organization
 from cspm.audit.selectors import COLUMNS, event_as_dict, events_visible_to
 from cspm.core.errors import DomainError
-from cspm.core.exports import FORMATS, rows_as
+from cspm.web.exporting import export_links, export_response
 from cspm.web.forms import AuditFilterForm
 from cspm.web.scope import manages_anything
 
 PAGE = 50
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 @login_required
@@ -44,14 +42,10 @@ def audit_log(request):
         "form": form, "events": [{"e": e, "organization": names.get(e.organization_id)} for e in events],
         "older": urlencode({**query, "before": events[-1].pk}) if more else "",
         "newest": urlencode(query) if form.cleaned_data["before"] else None,
-        "exports": {f: urlencode({**query, "format": f}) for f in FORMATS},
+        "exports": export_links(query),
     })
 
 
 def _export(qs, fmt: str):
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest("format: csv or json")
     rows = (event_as_dict(e) for e in qs.iterator(chunk_size=2000))
-    response = StreamingHttpResponse(rows_as(fmt, rows, COLUMNS), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="audit.{fmt}"'
-    return response
+    return export_response(fmt, rows, COLUMNS, "audit")

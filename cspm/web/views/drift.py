@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cspm.accounts import access
 from cspm.core.errors import DomainError
-from cspm.core.exports import FORMATS, rows_as
 from cspm.drift.findings import finding_accept, finding_acknowledge, finding_suppress
 from cspm.drift.selectors import finding_as_dict, finding_texts
 from cspm.inventory.selectors import version_configs
@@ -38,8 +37,8 @@ from cspm.web.drift_pages import (
     shown_value,
     what_changed,
 )
+from cspm.web.exporting import export_links, export_response
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 DONE = {"acknowledge": "Acknowledged", "suppress": "Suppressed", "accept": "Accepted"}
 
 
@@ -67,7 +66,7 @@ def findings(request):
         "can_triage": bool(triage_orgs),
         "older": urlencode({**query, "before": shown[-1].pk}) if more else "",
         "newest": urlencode(query) if before else None,
-        "exports": {f: urlencode({**query, "format": f}) for f in FORMATS},
+        "exports": export_links(query),
         "back": request.get_full_path(),
         "actions": TRIAGE_ACTIONS,
         "triage_form": TriageForm(),
@@ -75,12 +74,8 @@ def findings(request):
 
 
 def _export(qs, fmt: str):
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest("format: csv or json")
     rows = (finding_as_dict(f) for f in qs.iterator(chunk_size=2000))
-    response = StreamingHttpResponse(rows_as(fmt, rows, COLUMNS), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="findings.{fmt}"'
-    return response
+    return export_response(fmt, rows, COLUMNS, "findings")
 
 
 def _apply(request, form: TriageForm, finding_id: int) -> None:

@@ -21,7 +21,7 @@ def home(request):
     accounts = dashboard.visible_accounts(user)
     drift = dashboard.drift_by_severity(accounts)
     scores = dashboard.compliance_scores(accounts)
-    trend = dashboard.score_trend(accounts)
+    trend = dashboard.score_trend(org_ids)
     context = {
         "organizations": organizations,
         "drift": drift,

@@ -10,24 +10,44 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cspm.accounts import members
 from cspm.accounts.models import Membership
 from cspm.core.errors import DomainError
+from cspm.web.exporting import export_links, export_response
 from cspm.web.forms import MemberAddForm, RoleForm
 from cspm.web.scope import organization_for
 
+# An access review's columns: who has which role, since when, with or without a second factor.
+COLUMNS = ["organization", "username", "email", "role", "second_factor", "member_since", "last_login", "active"]
 
-def _page(request, org, add_form=None, status=200):
+
+def _with_second_factor(org) -> list[dict]:
     rows = list(members.members_of(org))
     enrolled = set(TOTPDevice.objects.filter(user__in=[m.user_id for m in rows], confirmed=True)
                    .values_list("user_id", flat=True))
+    return [{"m": m, "second_factor": m.user_id in enrolled} for m in rows]
+
+
+def _page(request, org, add_form=None, status=200):
     return render(request, "web/members.html", {
-        "org": org, "members": [{"m": m, "second_factor": m.user_id in enrolled} for m in rows],
+        "org": org, "members": _with_second_factor(org),
         "inherited": members.inherited_admins(org), "required_above": members.required_above(org),
         "roles": Membership.Role.choices, "add_form": add_form or MemberAddForm(),
+        "exports": export_links(),
     }, status=status)
 
 
 @login_required
 def member_list(request, org_id: int):
-    return _page(request, organization_for(request.user, org_id, "manage"))
+    org = organization_for(request.user, org_id, "manage")
+    if "format" in request.GET:
+        return export_response(request.GET["format"], _member_rows(org), COLUMNS, f"members-{org.slug}")
+    return _page(request, org)
+
+
+def _member_rows(org):
+    for row in _with_second_factor(org):
+        m = row["m"]
+        yield {"organization": org.name, "username": m.user.get_username(), "email": m.user.email, "role": m.role,
+               "second_factor": row["second_factor"], "member_since": m.created_at.isoformat(),
+               "last_login": m.user.last_login.isoformat() if m.user.last_login else "", "active": m.user.is_active}
 
 
 @login_required

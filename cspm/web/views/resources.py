@@ -10,11 +10,14 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from cspm.inventory.models import ResourceVersion
 from cspm.web import inventory_pages as pages
 from cspm.web.configdiff import side_by_side
+from cspm.web.exporting import export_links, export_response
 
 PAGE = 50
 CHOICES = 100  # versions offered by the diff form (plus whichever are chosen)
+TIMELINE_COLUMNS = ["resource", "type", "version", "snapshot", "event", "observed_at", "hash", "config"]
 
 
 def _int(value: str | None) -> int | None:
@@ -33,6 +36,9 @@ def _label(v) -> str:
 @login_required
 def resource_detail(request, resource_id: int):
     resource = pages.resource_for(request.user, resource_id)
+    if "format" in request.GET:
+        return export_response(request.GET["format"], _timeline(resource), TIMELINE_COLUMNS,
+                               f"resource-{resource.pk}-versions")
     before = _int(request.GET.get("before"))
     versions, more = pages.version_page(resource, before, PAGE)
 
@@ -73,5 +79,14 @@ def resource_detail(request, resource_id: int):
         "right_title": _label(both[right_id]) if right_id in both else "(nothing)",
         "diff_errors": errors,
         "findings": pages.open_findings(resource),
+        "exports": export_links(),
     }
     return render(request, "web/inventory/resource.html", context, status=400 if errors else 200)
+
+
+def _timeline(resource):
+    """Every version, newest first, with its configuration (an AWS Config-like history export)."""
+    versions = ResourceVersion.objects.filter(resource=resource).order_by("-id")
+    for v in versions.iterator(chunk_size=200):
+        yield {"resource": resource.native_id, "type": resource.type, "version": v.pk, "snapshot": v.snapshot_id,
+               "event": v.event, "observed_at": v.observed_at.isoformat(), "hash": v.hash, "config": v.config}

@@ -1,8 +1,6 @@
-import time
+import threading
 
-from django.conf import settings
-
-from cspm.celery import app
+from cspm.core.beat import InProcessBeat
 from cspm.core.cli import JsonCommand
 
 POLLS = "cspm.inventory.schedule_due_polls"
@@ -20,19 +18,13 @@ class Command(JsonCommand):
                             help="how often to look for due accounts (default CSPM_SCHEDULE_SECONDS)")
 
     def handle(self, *args, **options):
-        entries = {entry["task"]: float(entry["schedule"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-        if options["interval"]:
-            entries[POLLS] = options["interval"]
-        next_run = dict.fromkeys(entries, 0.0)
-        while True:
-            ran = {}
-            for task, period in entries.items():
-                if time.monotonic() >= next_run[task]:
-                    next_run[task] = time.monotonic() + period
-                    ran[task] = app.tasks[task]()  # here; what it sends goes to the workers, if any
+        beat = InProcessBeat(overrides={POLLS: options["interval"]} if options["interval"] else None)
+        if options["once"]:
+            ran = beat.run_due()
             polled = ran.get(POLLS)
-            if options["once"]:
-                return self.emit(options, {"polled": polled, "tasks": ran}, f"polled {len(polled)} due account(s)")
-            if polled:
-                self.stdout.write(f"polled {len(polled)} due account(s)")
-            time.sleep(max(0.1, min(next_run.values()) - time.monotonic()))
+            return self.emit(options, {"polled": polled, "tasks": ran}, f"polled {len(polled)} due account(s)")
+        beat.run_until(threading.Event(), on_round=self._report)
+
+    def _report(self, ran: dict) -> None:
+        if ran.get(POLLS):
+            self.stdout.write(f"polled {len(ran[POLLS])} due account(s)")
