@@ -1,5 +1,6 @@
-# The two commands of the README: `make run` (embedded default: SQLite, in-process worker) and
-# `make test` (the whole suite on the local PostgreSQL and Redis). Both set everything up.
+# The README's commands: `make demo` (the product on simulated clouds), `make test` (the whole suite
+# on the local PostgreSQL and Redis, as CI runs it) and `make run` (the embedded default: SQLite,
+# in-process worker, no demo data). Each sets everything up.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -29,9 +30,10 @@ run: install
 # The demo: `run` plus a simulated group (Acme Group and its acquisition Globex) in simulated AWS, GCP
 # and Azure started in-process, drift injected every 2 minutes, alerts caught on /demo/inbox/.
 # Prints the URL and the demo admin's password. DEMO_ARGS, e.g.: --port 8080 --drift-every 60
+# Its own data directory (var/demo): `make run` afterwards does not show the demo's accounts.
 demo: install
-	$(PY) manage.py migrate --noinput
-	CSPM_DEMO=1 $(PY) manage.py demo $(DEMO_ARGS)
+	CSPM_VAR_DIR=var/demo $(PY) manage.py migrate --noinput
+	CSPM_VAR_DIR=var/demo CSPM_DEMO=1 $(PY) manage.py demo $(DEMO_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from cspm.accounts.models import CloudAccount, Membership, Organization
 from cspm.drift.models import DriftFinding
@@ -72,12 +73,12 @@ def test_onboard_poll_baseline_drift_diff_accept(page, moto):
     page.get_by_label("AWS").check()
     page.get_by_label("Account name").fill("payments-prod")
     page.get_by_role("button", name="Next: what to grant").click()
-    assert page.locator("#aws-policy").count() == 1  # the least-privilege policy to paste
+    expect(page.locator("#aws-policy")).to_have_count(1)  # the least-privilege policy to paste
     shoot(page, "journey-wizard-aws")
     page.get_by_label("AWS account id").fill(ACCOUNT)
     fill_aws_credentials(page, moto.url)
     page.get_by_role("button", name="Test connection").click()
-    assert page.get_by_text("Connection works").is_visible()
+    expect(page.get_by_text("Connection works")).to_be_visible()
     assert not CloudAccount.objects.exists()  # a test saves nothing
     assert ACCESS["secret_access_key"] not in page.content()
     fill_aws_credentials(page, moto.url)
@@ -90,12 +91,12 @@ def test_onboard_poll_baseline_drift_diff_accept(page, moto):
     poll_now(page)
     account.refresh_from_db()
     assert account.last_snapshot_id is not None
-    assert page.locator("table").first.get_by_text(f"#{account.last_snapshot_id}").is_visible()
-    assert page.get_by_text("No baseline yet").is_visible()
+    expect(page.locator("table").first.get_by_text(f"#{account.last_snapshot_id}")).to_be_visible()
+    expect(page.get_by_text("No baseline yet")).to_be_visible()
     page.get_by_label(f"Approve snapshot #{account.last_snapshot_id} as the baseline").fill("reviewed at onboarding")
     with page.expect_navigation():
         page.get_by_role("button", name="Approve as baseline").click()
-    assert page.get_by_text("is now the baseline").is_visible()
+    expect(page.get_by_text("is now the baseline")).to_be_visible()
     shoot(page, "journey-account-baselined")
 
     # Someone turns off the bucket's public access block; the next poll sees it.
@@ -105,12 +106,14 @@ def test_onboard_poll_baseline_drift_diff_accept(page, moto):
     assert finding.severity == "critical" and finding.resource.name == "acme-payments-data"
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
-    assert page.get_by_text("acme-payments-data").first.is_visible()  # recent changes
-    assert page.locator("main").get_by_text("Critical").first.is_visible()
+    expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
+    expect(page.get_by_text("acme-payments-data").first).to_be_visible()  # recent changes
+    expect(page.locator("main").get_by_text("Critical").first).to_be_visible()
     shoot(page, "journey-dashboard-drift")
 
     # The drift list, the finding, its diff, and the decision.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Drift").click()
+    page.wait_for_url("**/findings/")
     row = page.locator("tbody tr", has=page.locator(f'a[href="/findings/{finding.pk}/"]'))
     assert "acme-payments-data" in row.inner_text() and "Critical" in row.inner_text()
     row.get_by_role("link").click()
@@ -125,9 +128,11 @@ def test_onboard_poll_baseline_drift_diff_accept(page, moto):
         accept.get_by_role("button", name="Accept").click()
     finding.refresh_from_db()
     assert finding.status == "accepted"
-    assert page.get_by_text("Accepted").first.is_visible()
+    expect(page.locator("main").get_by_text("Accepted").first).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Drift").click()
+    page.wait_for_url("**/findings/")
+    expect(page.locator("table").first).to_be_visible()
     assert page.locator(f'a[href="/findings/{finding.pk}/"]').count() == 0  # no longer open
     shoot(page, "journey-drift-resolved")
     assert page.console_errors == []
