@@ -6,6 +6,7 @@ accounts can be pointed at them again on every start. Seeded with the group's es
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -40,6 +41,24 @@ class Ports:
     @property
     def slack(self) -> int:
         return self.base + 4
+
+    def labelled(self) -> list[tuple[str, int]]:
+        return [("AWS simulator", self.aws), ("GCP simulator", self.gcp), ("Azure simulator", self.azure),
+                ("SMTP inbox", self.smtp), ("Slack receiver", self.slack)]
+
+
+def ports_in_use(wanted: list[tuple[str, str, int]]) -> list[str]:
+    """Those of (address, label, port) that another program holds: checked before anything starts
+    (moto's server only logs a port in use, and the demo would then talk to whatever holds it)."""
+    busy = []
+    for address, label, port in wanted:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is no owner
+            try:
+                probe.bind((address, port))
+            except OSError:
+                busy.append(f"{port} ({label})")
+    return busy
 
 
 @dataclass(frozen=True)

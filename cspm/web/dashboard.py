@@ -56,7 +56,8 @@ def benchmark_key(stored: str) -> str:
 def benchmark_title(key: str) -> str:
     load()
     bench = BENCHMARKS.get(key)
-    return bench.title if bench else key
+    # With its version: the catalog holds two versions of the CIS Azure Foundations benchmark.
+    return f"{bench.title} v{bench.version}" if bench else key
 
 
 def drift_by_severity(accounts: QuerySet) -> list[dict]:

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def free_ports(count: int) -> int:
     """The first of `count` consecutive ports that are free now."""
     for _ in range(50):
-        base = random.randint(20000, 40000)
+        base = random.randint(20000, 32000)  # below the kernel's ephemeral range (32768-60999)
         try:
             for port in range(base, base + count):
                 with socket.socket() as s:

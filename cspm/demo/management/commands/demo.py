@@ -2,11 +2,11 @@ import os
 import time
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cspm.core.cli import JsonCommand
 from cspm.demo import group
-from cspm.demo.clouds import Ports
+from cspm.demo.clouds import Ports, ports_in_use
 from cspm.demo.runner import Demo
 
 
@@ -39,7 +39,20 @@ class Command(JsonCommand):
     def handle(self, *args, **options):
         os.environ["CSPM_DEMO"] = "1"  # routes /demo/inbox/ in this process's web server
         say = (lambda _: None) if options["json"] else self.stdout.write
-        demo = Demo(ports=Ports(options["sim_port"]), bind=options["bind"], advertise=options["advertise"],
+        ports = Ports(options["sim_port"])
+        wanted = [(options["bind"], label, port) for label, port in ports.labelled()]
+        if not (options["once"] or options["no_web"]):
+            wanted.append((options["host"], "web server", options["port"]))
+        if busy := ports_in_use(wanted):
+            raise CommandError(f"port{'s' if len(busy) > 1 else ''} {', '.join(busy)} already in use: is another "
+                               "demo running? Stop it, or start this one with other ports (--port, --sim-port).")
+        url = f"http://{options['host']}:{options['port']}/"
+        base_url = settings.CSPM_BASE_URL
+        if not options["no_web"] and "CSPM_BASE_URL" not in os.environ:
+            # The alerts' links: this server (the default, localhost:8000, is another port with
+            # --port, and another host than the printed 127.0.0.1 for the browser's session cookie).
+            settings.CSPM_BASE_URL = url.rstrip("/")
+        demo = Demo(ports=ports, bind=options["bind"], advertise=options["advertise"],
                     poll_interval=options["poll_interval"], admin=options["admin"])
         try:
             admin = demo.start(say=say)
@@ -53,7 +66,6 @@ class Command(JsonCommand):
                 return self.emit(options, summary, f"demo set up: drift by cloud {summary['drift']}")
             demo.run_in_background(drift_every=options["drift_every"], schedule=settings.CELERY_TASK_ALWAYS_EAGER,
                                    say=self.stdout.write)
-            url = f"http://{options['host']}:{options['port']}/"
             self.stdout.write(self.style.SUCCESS(
                 f"\nDemo ready: {url}\n  sign in as {admin['username']} with password {admin['password']} "
                 f"(a new one at each start)\n  alerts caught locally: {url}demo/inbox/\n"
@@ -65,3 +77,4 @@ class Command(JsonCommand):
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, skip_checks=True)
         finally:
             demo.shutdown()
+            settings.CSPM_BASE_URL = base_url
