@@ -87,3 +87,13 @@ def test_receivers_reject_what_is_not_a_slack_message():
     finally:
         receiver.stop()
     assert DemoMessage.objects.get().subject == "hi"
+
+
+def test_demo_mode_tells_how_to_sign_in_and_links_the_inbox(client, demo_urls, group, settings):
+    settings.CSPM_DEMO = True
+    assert "password\n    <code>make demo</code> printed" in client.get("/login/").text
+    client.force_login(user_in(group[0], role="admin", name="demo"))
+    assert 'href="/demo/inbox/">Demo inbox</a>' in client.get("/").text
+    settings.CSPM_DEMO = False
+    client.logout()
+    assert "make demo" not in client.get("/login/").text

@@ -1,5 +1,7 @@
 """The due-diligence report in the app, and its HTML and JSON downloads, for viewers of the org."""
 
+import re
+
 import orjson
 import pytest
 from django.urls import reverse
@@ -21,6 +23,9 @@ def test_a_viewer_sees_the_report_in_the_app_layout(client, group):
     assert "acme-prod" not in response.text  # the parent's accounts are not the acquisition's
     assert '<nav aria-label="Main">' in response.text and response.text.count("<html") == 1
     assert "<style" not in response.text
+    # Codes of the JSON shown as words: the stage, the cloud, the time.
+    assert "stage onboarding." in response.text and "<td>AWS</td>" in response.text
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", response.text)
 
 
 def test_downloads_as_standalone_html_and_json(client, group):

@@ -18,6 +18,7 @@ SECTIONS = [
     ("web:compliance", "Compliance", "all"),
     ("web:alerts", "Alerts", "admin"),
     ("web:audit", "Audit", "admin"),
+    ("demo:inbox", "Demo inbox", "admin"),  # routed only in demo mode
 ]
 
 

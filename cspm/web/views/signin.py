@@ -12,6 +12,7 @@ from django_otp import user_has_device
 
 from cspm.accounts import twofactor
 from cspm.audit.log import record
+from cspm.demo.conf import demo_enabled
 from cspm.web import signin
 from cspm.web.forms import CodeForm, SignInForm
 from cspm.web.redirects import after_sign_in, safe_next, with_next
@@ -38,6 +39,7 @@ def login_view(request):
             error = signin.WRONG
     return render(request, "web/login.html", {
         "form": form, "error": error, "next": safe_next(request), "expired": "expired" in request.GET,
+        "demo": demo_enabled(),
     }, status=400 if error else 200)
 
 
