@@ -34,16 +34,19 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 860})
-    page = context.new_page()
+    yield watched(context.new_page())
+    context.close()
+
+
+def watched(page):
+    """The page, collecting in page.console_errors what breaks its Content Security Policy or
+    throws (a 4xx the test asked for, such as a refused sign-in, is not an error of the page)."""
     errors: list[str] = []
-    # A page that breaks its own Content Security Policy or throws shows up here (a 4xx the test
-    # asked for, such as a refused sign-in, is not an error of the page).
     page.on("console", lambda msg: errors.append(msg.text)
             if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.console_errors = errors
-    yield page
-    context.close()
+    return page
 
 
 def shoot(page, name: str) -> Path:

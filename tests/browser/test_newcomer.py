@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import os
 import queue
-import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import shoot
+from tests.browser.conftest import shoot, watched
+from tests.support.ports import free_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 # What `make demo` runs with: none of the test run's PostgreSQL, broker, keys or HTTPS setting.
@@ -107,25 +106,6 @@ class DemoProcess:
                 if row.split()[1] == str(self.proc.pid) and not row.split()[2].startswith("Z")]
 
 
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive ports free now, below the kernel's ephemeral range: a port
-    in it can be taken meanwhile as the local end of any outgoing connection (the demo makes many)."""
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    for _ in range(100):
-        base = random.randint(10000, max(10001, low - count - 1))
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-    raise RuntimeError("no free port range")
-
-
 def wait_http(demo: DemoProcess, url: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -165,13 +145,7 @@ def demo(tmp_path):
 def newcomer_page(browser):
     context = browser.new_context(viewport={"width": 1366, "height": 860})
     context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    # Content Security Policy violations and script errors (the console), as tests/browser/conftest.py.
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors
+    page = watched(context.new_page())
     yield page
     context.close()
 

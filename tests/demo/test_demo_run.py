@@ -4,8 +4,6 @@ polled, baselined, one drift per cloud is injected and polled, and the local rec
 alerts. Run twice on the same directory: the second start finds everything the first made."""
 
 import os
-import random
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,21 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.support.ports import free_ports
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive ports that are free now."""
-    for _ in range(50):
-        base = random.randint(20000, 32000)  # below the kernel's ephemeral range (32768-60999)
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-    raise RuntimeError("no free port range")
 
 
 def manage(var_dir: Path, *args: str) -> subprocess.CompletedProcess:
