@@ -16,7 +16,6 @@ from cspm.compliance.controls import CONTROLS, FAIL
 from cspm.compliance.golden import required_controls
 from cspm.compliance.models import ControlResult
 from cspm.compliance.verdicts import judged
-from cspm.drift.summary import summary_refresh
 from cspm.inventory.bulk import copy_rows
 from cspm.inventory.models import Resource, Snapshot
 
@@ -57,8 +56,6 @@ def evaluate_compliance(account: CloudAccount, resource_ids: Iterable[int], *, s
     for start in range(0, len(ids), CHUNK):
         _chunk(account, ids[start:start + CHUNK], snapshot, now, required, delta, counts, configs, created)
     scores.apply_delta(account.pk, delta, timezone.localdate(now))
-    if counts.opened or counts.resolved:  # a control finding's severity is its control's: fixed
-        summary_refresh(account_ids=[account.pk])
     return counts
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from cspm.accounts.models import CloudAccount
 from cspm.compliance.evaluate import ComplianceCounts, evaluate_compliance
+from cspm.drift.summary import summary_refresh
 from cspm.inventory.models import Resource
 
 
@@ -14,4 +15,7 @@ def reevaluate(account: CloudAccount) -> ComplianceCounts:
     the results of resources that are gone."""
     with transaction.atomic():
         ids = list(Resource.objects.filter(account=account).values_list("id", flat=True))
-        return evaluate_compliance(account, ids, snapshot=account.last_snapshot)
+        counts = evaluate_compliance(account, ids, snapshot=account.last_snapshot)
+        if counts.opened or counts.resolved:
+            summary_refresh(account_ids=[account.pk])
+        return counts

@@ -13,6 +13,7 @@ from cspm.audit.log import record
 from cspm.core.errors import DomainError, NotFound
 from cspm.drift.evaluate import EvaluationCounts, evaluate_resources
 from cspm.drift.models import BaselineApproval, BaselineEntry, DriftFinding
+from cspm.drift.summary import summary_refresh
 from cspm.inventory.bulk import allocate_ids, copy_rows
 from cspm.inventory.models import Resource, ResourceVersion, Snapshot
 
@@ -79,6 +80,8 @@ def baseline_approve_snapshot(
     touched |= set(DriftFinding.objects.filter(account=account, control_id="", status__in=DriftFinding.LIVE_STATUSES)
                    .values_list("resource_id", flat=True))
     counts = evaluate_resources(account, touched, settled_status=DriftFinding.Status.ACCEPTED, actor=actor)
+    if counts.events:
+        summary_refresh(account_ids=[account.pk])
     record("baseline.approve", target=account, organization_id=account.organization_id,
            detail={"snapshot": snapshot.pk, "entries_changed": approval.entries_changed, "reason": reason})
     return approval, counts
@@ -115,6 +118,8 @@ def baseline_accept_resource(
     approval.entries_changed = closed + opened
     approval.save(update_fields=["entries_changed"])
     counts = evaluate_resources(account, [resource.pk], settled_status=DriftFinding.Status.ACCEPTED, actor=actor)
+    if counts.events:
+        summary_refresh(account_ids=[account.pk])
     record("baseline.accept_resource", target=resource, organization_id=account.organization_id,
            detail={"account": account.name, "reason": reason})
     return approval, counts

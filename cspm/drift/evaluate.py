@@ -15,7 +15,6 @@ from cspm.accounts.models import CloudAccount
 from cspm.drift.diff import diff_configs
 from cspm.drift.models import BaselineApproval, BaselineEntry, DriftFinding, FindingEvent
 from cspm.drift.severity import assess
-from cspm.drift.summary import summary_refresh
 from cspm.inventory.models import Resource, Snapshot
 from cspm.inventory.selectors import version_configs
 
@@ -68,8 +67,6 @@ def evaluate_resources(
     now = timezone.now()
     for chunk in (ids[i:i + 2000] for i in range(0, len(ids), 2000)):
         _evaluate_chunk(account, chunk, snapshot, settled_status, actor, now, counts)
-    if counts.events:  # opened, settled, or moved (its severity with it)
-        summary_refresh(account_ids=[account.pk])
     return counts
 
 
@@ -175,6 +172,4 @@ def expire_suppressions(account: CloudAccount, actor: str = SYSTEM) -> int:
         finding.updated_at = now
         finding.save(update_fields=["status", "updated_at"])
         record_event(finding, now, actor, "suppression_expired", {"until": finding.suppressed_until.isoformat()})
-    if expired:
-        summary_refresh(account_ids=[account.pk])
     return len(expired)

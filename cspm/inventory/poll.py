@@ -15,6 +15,7 @@ from cspm.accounts.context import account_context
 from cspm.accounts.models import CloudAccount
 from cspm.compliance.evaluate import evaluate_compliance
 from cspm.drift.evaluate import EvaluationCounts, evaluate_resources, expire_suppressions
+from cspm.drift.summary import summary_refresh
 from cspm.inventory.ingest import commit_observation, fetch_current
 from cspm.inventory.models import Snapshot
 from cspm.inventory.observe import Observation
@@ -57,7 +58,10 @@ def write_poll(account: CloudAccount, obs: Observation, *, expected_last_snapsho
         drifted = time.monotonic()
         compliance = evaluate_compliance(account, ingest.events, snapshot=ingest.snapshot, created=ingest.created,
                                          configs={(p.type, p.hash): p.config for p in obs.pending})
-        expire_suppressions(account)
+        expired = expire_suppressions(account)
+        # The dashboard's counts, recounted once for everything this poll changed.
+        if findings.events or compliance.opened or compliance.resolved or expired:
+            summary_refresh(account_ids=[account.pk])
         poll_written.send(sender=Snapshot, snapshot=ingest.snapshot, previous_snapshot_id=expected_last_snapshot_id,
                           resource_events=ingest.events, finding_events=findings.events + compliance.events)
         done = time.monotonic()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
 from cspm.accounts.models import ApiToken, CloudAccount, Membership, Organization
@@ -39,6 +40,12 @@ class World:
 
     def id(self, org: str, kind: str) -> int:
         return self.objects[org][kind]
+
+    def client(self, username: str) -> Client:
+        """A test client signed in as one of the world's users."""
+        client = Client()
+        client.force_login(self.users[username])
+        return client
 
 
 def _alerts_of(org: Organization) -> dict[str, int]:

@@ -10,6 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cspm.accounts.models import CloudAccount, Membership, Organization
+from tests.security.world import World, build_world
 
 PASSWORD = "correct horse battery staple"
 
@@ -21,6 +22,12 @@ def _fast_web(settings):
     settings.CSPM_LOGIN_MAX_FAILURES = 5
     settings.CSPM_LOGIN_MAX_FAILURES_PER_IP = 50
     settings.CSPM_LOGIN_LOCKOUT_SECONDS = 900
+
+
+@pytest.fixture
+def world(estate) -> World:
+    """The security tests' group: three organizations, polled, baselined and drifted."""
+    return build_world(estate)
 
 
 @pytest.fixture

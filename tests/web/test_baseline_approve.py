@@ -11,20 +11,11 @@ from cspm.accounts.models import CloudAccount
 from cspm.audit.models import AuditEvent
 from cspm.drift.models import BaselineApproval, DriftFinding
 from tests.integration.helpers import cli
-from tests.security.world import ACCOUNTS, World, build_world
+from tests.security.world import ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(estate) -> World:
-    return build_world(estate)
-
-
-def client_of(world: World, username: str) -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    return client
 
 
 def approve(client: Client, account: CloudAccount, **data):
@@ -35,10 +26,10 @@ def approve(client: Client, account: CloudAccount, **data):
 
 def test_the_account_page_shows_the_baseline_and_offers_approval_to_analysts(world):
     account = CloudAccount.objects.get(name=ACCOUNTS["Acme"][0])
-    page = client_of(world, "acme-analyst").get(reverse("web:account", args=[account.pk])).text
+    page = world.client("acme-analyst").get(reverse("web:account", args=[account.pk])).text
     assert "approved by <strong>cli:" in page  # the world approved it with the command
     assert f'name="snapshot" value="{account.last_snapshot_id}"' in page
-    viewer = client_of(world, "acme-viewer").get(reverse("web:account", args=[account.pk])).text
+    viewer = world.client("acme-viewer").get(reverse("web:account", args=[account.pk])).text
     assert "Approve as baseline" not in viewer
 
 
@@ -46,7 +37,7 @@ def test_an_analyst_approves_the_latest_snapshot_and_its_drift_settles(world):
     account = CloudAccount.objects.get(name=ACCOUNTS["Acme"][0])
     drift = DriftFinding.objects.filter(account=account, control_id="", status="open")
     assert drift.exists()
-    response = approve(client_of(world, "acme-analyst"), account)
+    response = approve(world.client("acme-analyst"), account)
     assert response.status_code == 200
     assert f"Snapshot #{account.last_snapshot_id} is now the baseline" in response.text
     approval = BaselineApproval.objects.filter(account=account).latest("id")
@@ -60,7 +51,7 @@ def test_an_analyst_approves_the_latest_snapshot_and_its_drift_settles(world):
 def test_a_snapshot_newer_than_the_page_is_not_approved_unseen(world):
     account = CloudAccount.objects.get(name=ACCOUNTS["Acme"][0])
     before = BaselineApproval.objects.count()
-    response = approve(client_of(world, "acme-analyst"), account, snapshot=account.last_snapshot_id - 1)
+    response = approve(world.client("acme-analyst"), account, snapshot=account.last_snapshot_id - 1)
     assert "A newer snapshot arrived" in response.text
     assert BaselineApproval.objects.count() == before
 
@@ -68,9 +59,9 @@ def test_a_snapshot_newer_than_the_page_is_not_approved_unseen(world):
 def test_a_reason_is_required_and_viewers_are_refused(world):
     account = CloudAccount.objects.get(name=ACCOUNTS["Acme"][0])
     before = BaselineApproval.objects.count()
-    assert "Give a reason" in approve(client_of(world, "acme-analyst"), account, reason="").text
-    assert approve(client_of(world, "acme-viewer"), account).status_code == 403
-    assert approve(client_of(world, "hooli-admin"), account).status_code == 404
+    assert "Give a reason" in approve(world.client("acme-analyst"), account, reason="").text
+    assert approve(world.client("acme-viewer"), account).status_code == 403
+    assert approve(world.client("hooli-admin"), account).status_code == 404
     assert BaselineApproval.objects.count() == before
 
 
@@ -78,7 +69,7 @@ def test_an_account_never_polled_has_no_baseline_and_nothing_to_approve(world):
     cli("onboard", "--no-test", "--provider", "aws", "--account-id", "555555555555", "--name", "acme-new",
         "--org", "Acme")
     account = CloudAccount.objects.get(name="acme-new")
-    client = client_of(world, "acme-analyst")
+    client = world.client("acme-analyst")
     page = client.get(reverse("web:account", args=[account.pk])).text
     assert "No baseline yet" in page and "Approve as baseline" not in page
     response = client.post(reverse("web:account_baseline_approve", args=[account.pk]), {"reason": "x"}, follow=True)

@@ -8,15 +8,10 @@ from django.urls import reverse
 
 from cspm.compliance.models import AccountScore, ControlResult
 from cspm.compliance.scores import weighted
-from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
 CONTROL = "cis_eks-1.8.0-5.4.1"
 
-
-@pytest.fixture
-def world(estate):
-    return build_world(estate)
 
 
 def signed_in(client, world, username):

@@ -14,15 +14,10 @@ from cspm.compliance.models import AccountScore, DailyScore
 from cspm.compliance.scores import weighted
 from cspm.drift.models import DriftFinding
 from cspm.web import charts
-from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
 XSS = "<script>alert(1)</script>"
 
-
-@pytest.fixture
-def world(estate):
-    return build_world(estate)
 
 
 def page(client, world, username, name="web:home"):

@@ -17,22 +17,13 @@ from django.utils import timezone
 from cspm.audit.models import AuditEvent
 from cspm.drift.models import DriftFinding
 from cspm.web.drift_pages import COLUMNS, PAGE, resource_url
-from tests.security.world import MARKERS, World, build_world
+from tests.security.world import MARKERS, World
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/findings/"
 
 
-@pytest.fixture
-def world(estate) -> World:
-    return build_world(estate)
-
-
-def client_of(world: World, username: str) -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    return client
 
 
 def ids_of(response) -> list[int]:
@@ -55,7 +46,7 @@ def until() -> str:
 # The list ----------------------------------------------------------------------------------------
 
 def test_the_list_shows_the_users_findings_and_not_another_organizations(world):
-    response = client_of(world, "acme-viewer").get(LIST)
+    response = world.client("acme-viewer").get(LIST)
     assert response.status_code == 200
     text = response.content.decode()
     assert MARKERS["Acme"][0] in text and MARKERS["Globex"][0] in text  # Globex is under Acme
@@ -63,14 +54,14 @@ def test_the_list_shows_the_users_findings_and_not_another_organizations(world):
     shown = DriftFinding.objects.filter(pk__in=ids_of(response))
     assert shown.exists() and set(shown.values_list("account__organization__name", flat=True)) == {"Acme", "Globex"}
 
-    hooli = client_of(world, "hooli-admin").get(LIST)
+    hooli = world.client("hooli-admin").get(LIST)
     assert set(DriftFinding.objects.filter(pk__in=ids_of(hooli)).values_list("account__name", flat=True)) == {
         "hooli-prod"}
     assert all(m not in hooli.content.decode() for org in ("Acme", "Globex") for m in MARKERS[org])
 
 
 def test_filters(world):
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     drift = DriftFinding.objects.filter(pk__in=ids_of(client.get(LIST, {"source": "drift"})))
     assert drift.exists() and not drift.exclude(control_id="").exists()
     control = DriftFinding.objects.filter(pk__in=ids_of(client.get(LIST, {"source": "control"})))
@@ -113,7 +104,7 @@ def test_filters(world):
 def test_pages_by_id_keep_the_filters(world):
     more_findings(world, "Acme", PAGE + 10)
     more_findings(world, "Hooli", 5)
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     expected = list(DriftFinding.objects.filter(account__organization__name__in=("Acme", "Globex"),
                                                 status__in=("open", "acknowledged"), control_id__startswith="test-")
                     .order_by("-id").values_list("id", flat=True))
@@ -128,7 +119,7 @@ def test_pages_by_id_keep_the_filters(world):
 
 
 def test_query_count_does_not_grow_with_the_rows(world):
-    client = client_of(world, "acme-analyst")
+    client = world.client("acme-analyst")
     more_findings(world, "Acme", 3)
     query = {"status": "all", "source": "control", "severity": "low", "resource_type": "aws.eks.cluster"}
     with CaptureQueriesContext(connection) as few:
@@ -143,7 +134,7 @@ def test_query_count_does_not_grow_with_the_rows(world):
 
 def test_exports_stream_every_match_with_the_filters(world):
     more_findings(world, "Acme", PAGE + 5)
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     response = client.get(LIST, {"format": "json", "organization": world.id("Acme", "organization")})
     assert response.streaming and response["Content-Type"] == "application/json"
     rows = orjson.loads(b"".join(response))
@@ -175,7 +166,7 @@ def live_ids(world, org: str) -> list[int]:
 
 def test_an_analyst_acknowledges_in_bulk_and_returns_to_the_filtered_list(world):
     ids = live_ids(world, "Acme") + live_ids(world, "Globex")
-    client = client_of(world, "acme-analyst")
+    client = world.client("acme-analyst")
     back = "/findings/?source=drift&severity=high"
     response = client.post(reverse("web:findings_bulk"), {"finding": ids, "action": "acknowledge",
                                                           "reason": "looking", "next": back})
@@ -190,7 +181,7 @@ def test_an_analyst_acknowledges_in_bulk_and_returns_to_the_filtered_list(world)
 
 def test_bulk_suppress_needs_reason_and_date(world):
     ids = live_ids(world, "Acme")
-    client = client_of(world, "acme-analyst")
+    client = world.client("acme-analyst")
     url = reverse("web:findings_bulk")
     response = client.post(url, {"finding": ids, "action": "suppress", "reason": ""})
     assert response.status_code == 302
@@ -206,7 +197,7 @@ def test_bulk_suppress_needs_reason_and_date(world):
 
 def test_bulk_accept_takes_the_drift_into_the_baseline(world):
     drift = world.id("Acme", "finding")
-    client = client_of(world, "acme-analyst")
+    client = world.client("acme-analyst")
     response = client.post(reverse("web:findings_bulk"), {"finding": [drift], "action": "accept", "reason": "ok"})
     assert response.status_code == 302
     assert DriftFinding.objects.get(pk=drift).status == "accepted"
@@ -218,21 +209,21 @@ def test_bulk_refusals_change_nothing(world):
     url = reverse("web:findings_bulk")
     events = AuditEvent.objects.count()
     body = {"finding": acme, "action": "acknowledge", "reason": "x"}
-    assert client_of(world, "acme-viewer").post(url, body).status_code == 403
+    assert world.client("acme-viewer").post(url, body).status_code == 403
     # One finding out of reach: the whole request is not found.
     mixed = {**body, "finding": [*acme, world.id("Hooli", "finding")]}
-    assert client_of(world, "acme-analyst").post(url, mixed).status_code == 404
-    assert client_of(world, "acme-analyst").post(url, {**body, "finding": [10 ** 9]}).status_code == 404
-    assert client_of(world, "hooli-admin").post(url, body).status_code == 404
-    assert client_of(world, "acme-analyst").post(url, {**body, "finding": ["x"]}).status_code == 400
+    assert world.client("acme-analyst").post(url, mixed).status_code == 404
+    assert world.client("acme-analyst").post(url, {**body, "finding": [10 ** 9]}).status_code == 404
+    assert world.client("hooli-admin").post(url, body).status_code == 404
+    assert world.client("acme-analyst").post(url, {**body, "finding": ["x"]}).status_code == 400
     assert AuditEvent.objects.count() == events
     assert set(DriftFinding.objects.filter(pk__in=acme).values_list("status", flat=True)) == {"open"}
     assert Client().post(url, body).status_code == 302  # to sign in
-    assert client_of(world, "acme-analyst").get(url).status_code == 405
+    assert world.client("acme-analyst").get(url).status_code == 405
 
 
 def test_bulk_returns_only_to_a_local_url(world):
-    client = client_of(world, "acme-analyst")
+    client = world.client("acme-analyst")
     for unsafe in ("https://evil.example/findings/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"):
         response = client.post(reverse("web:findings_bulk"), {"finding": [], "action": "acknowledge",
                                                               "next": unsafe})
@@ -254,9 +245,9 @@ def test_forms_carry_csrf_and_posts_without_it_are_refused(world):
 
 
 def test_the_list_shows_checkboxes_and_actions_to_analysts_only(world):
-    viewer = client_of(world, "acme-viewer").get(LIST).content.decode()
+    viewer = world.client("acme-viewer").get(LIST).content.decode()
     assert 'name="finding"' not in viewer and "findings_bulk" not in viewer and 'name="action"' not in viewer
-    analyst = client_of(world, "acme-analyst").get(LIST).content.decode()
+    analyst = world.client("acme-analyst").get(LIST).content.decode()
     assert f'name="finding" value="{world.id("Acme", "finding")}"' in analyst
     assert '<label for="bulk-reason">' in analyst and 'scope="col"' in analyst
     assert "drift.js" in analyst and "drift.css" in analyst
@@ -267,7 +258,7 @@ def test_the_list_shows_checkboxes_and_actions_to_analysts_only(world):
 
 def test_the_finding_page_shows_changes_diff_and_remediation(world):
     f = DriftFinding.objects.get(pk=world.id("Acme", "finding"))
-    response = client_of(world, "acme-viewer").get(reverse("web:finding", kwargs={"finding_id": f.pk}))
+    response = world.client("acme-viewer").get(reverse("web:finding", kwargs={"finding_id": f.pk}))
     assert response.status_code == 200
     text = response.content.decode()
     assert "acme-prod" in text and f.resource.native_id in text
@@ -284,7 +275,7 @@ def test_the_finding_page_shows_changes_diff_and_remediation(world):
     assert "finding_acknowledge" not in text and reverse("web:finding_suppress", kwargs={"finding_id": f.pk}) \
         not in text
 
-    analyst = client_of(world, "acme-analyst").get(reverse("web:finding", kwargs={"finding_id": f.pk}))
+    analyst = world.client("acme-analyst").get(reverse("web:finding", kwargs={"finding_id": f.pk}))
     page = analyst.content.decode()
     for name in ("web:finding_acknowledge", "web:finding_suppress", "web:finding_accept"):
         assert reverse(name, kwargs={"finding_id": f.pk}) in page
@@ -293,7 +284,7 @@ def test_the_finding_page_shows_changes_diff_and_remediation(world):
 
 def test_a_control_finding_page_shows_the_control_and_its_remediation(world):
     f = DriftFinding.objects.get(pk=world.id("Acme", "control_finding"))
-    response = client_of(world, "acme-viewer").get(reverse("web:finding", kwargs={"finding_id": f.pk}))
+    response = world.client("acme-viewer").get(reverse("web:finding", kwargs={"finding_id": f.pk}))
     assert response.status_code == 200
     assert f.control_id in response.content.decode()
     assert response.context["title"]
@@ -302,7 +293,7 @@ def test_a_control_finding_page_shows_the_control_and_its_remediation(world):
 
 def test_a_finding_out_of_reach_is_not_found(world):
     hooli = world.id("Hooli", "finding")
-    client = client_of(world, "acme-admin")
+    client = world.client("acme-admin")
     assert client.get(reverse("web:finding", kwargs={"finding_id": hooli})).status_code == 404
     for name in ("web:finding_acknowledge", "web:finding_suppress", "web:finding_accept"):
         assert client.post(reverse(name, kwargs={"finding_id": hooli}), {"reason": "x", "until": until()}
@@ -314,9 +305,9 @@ def test_a_finding_out_of_reach_is_not_found(world):
 def test_triage_on_the_finding_page(world):
     f = world.id("Acme", "finding")
     url = {n: reverse(f"web:finding_{n}", kwargs={"finding_id": f}) for n in ("acknowledge", "suppress", "accept")}
-    viewer = client_of(world, "acme-viewer")
+    viewer = world.client("acme-viewer")
     assert viewer.post(url["acknowledge"], {"reason": "x"}).status_code == 403
-    analyst = client_of(world, "acme-analyst")
+    analyst = world.client("acme-analyst")
     response = analyst.post(url["acknowledge"], {"reason": "looking"})
     assert response.status_code == 302 and response["Location"] == reverse("web:finding", kwargs={"finding_id": f})
     assert DriftFinding.objects.get(pk=f).status == "acknowledged"
@@ -342,7 +333,7 @@ def test_cloud_strings_show_as_text(world):
     f.changes = [{"path": evil, "op": "replace", "before": evil, "after": {"k": evil}}]
     f.status_reason, f.status_changed_by = evil, evil
     f.save()
-    client = client_of(world, "acme-analyst")
+    client = world.client("acme-analyst")
     for response in (client.get(LIST), client.get(reverse("web:finding", kwargs={"finding_id": f.pk}))):
         text = response.content.decode()
         assert evil not in text and "<script>alert" not in text

@@ -11,14 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.security.world import MARKERS, World, build_world
+from tests.security.world import MARKERS, World
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(estate) -> World:
-    return build_world(estate)
 
 
 def exports(world: World) -> dict[str, str]:

@@ -21,22 +21,12 @@ from cspm.drift.models import DriftFinding
 from cspm.inventory.models import PollRun, Resource, ResourceVersion, Snapshot
 from cspm.web.views import resources as resource_views
 from tests.integration.helpers import EKS_ARN
-from tests.security.world import World, build_world
 
 pytestmark = pytest.mark.django_db
 HOSTILE = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-@pytest.fixture
-def world(estate) -> World:
-    return build_world(estate)
-
-
-def client_of(world: World, username: str) -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    return client
 
 
 def eks(org: str) -> Resource:
@@ -48,7 +38,7 @@ def eks(org: str) -> Resource:
 def test_the_resource_page_shows_the_configuration_the_timeline_and_the_latest_change(world):
     resource = eks("Acme")
     first, second = ResourceVersion.objects.filter(resource=resource).order_by("id")[:2]
-    response = client_of(world, "acme-viewer").get(reverse("web:resource", args=[resource.pk]))
+    response = world.client("acme-viewer").get(reverse("web:resource", args=[resource.pk]))
     assert response.status_code == 200
     text = response.text
     assert resource.type in text and EKS_ARN in text and "acme-prod" in text and "Acme" in text
@@ -67,7 +57,7 @@ def test_the_resource_page_shows_the_configuration_the_timeline_and_the_latest_c
 def test_any_two_versions_can_be_compared_and_another_resources_version_is_refused(world):
     resource = eks("Acme")
     first, second = ResourceVersion.objects.filter(resource=resource).order_by("id")[:2]
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     url = reverse("web:resource", args=[resource.pk])
     response = client.get(url, {"from": second.pk, "to": first.pk})
     assert response.status_code == 200
@@ -86,7 +76,7 @@ def test_the_timeline_pages_by_id(world, monkeypatch):
     monkeypatch.setattr(resource_views, "PAGE", 1)
     resource = eks("Acme")
     first, second = ResourceVersion.objects.filter(resource=resource).order_by("id")[:2]
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     page1 = client.get(reverse("web:resource", args=[resource.pk]))
     assert [v.pk for v in page1.context["versions"]] == [second.pk]
     assert page1.context["older"] == f"before={second.pk}"
@@ -98,7 +88,7 @@ def test_the_resource_page_lists_its_open_findings(world):
     resource = eks("Acme")
     open_ids = set(DriftFinding.objects.filter(resource=resource, status="open").values_list("id", flat=True))
     assert open_ids
-    response = client_of(world, "acme-viewer").get(reverse("web:resource", args=[resource.pk]))
+    response = world.client("acme-viewer").get(reverse("web:resource", args=[resource.pk]))
     assert {row["f"].pk for row in response.context["findings"]} == open_ids
     for pk in open_ids:
         assert f"#{pk}" in response.text
@@ -106,12 +96,12 @@ def test_the_resource_page_lists_its_open_findings(world):
 
 def test_another_organizations_resource_is_not_found(world):
     acme, globex = eks("Acme"), eks("Globex")
-    assert client_of(world, "hooli-admin").get(reverse("web:resource", args=[acme.pk])).status_code == 404
-    assert client_of(world, "globex-admin").get(reverse("web:resource", args=[acme.pk])).status_code == 404
-    assert client_of(world, "globex-admin").get(reverse("web:resource", args=[globex.pk])).status_code == 200
+    assert world.client("hooli-admin").get(reverse("web:resource", args=[acme.pk])).status_code == 404
+    assert world.client("globex-admin").get(reverse("web:resource", args=[acme.pk])).status_code == 404
+    assert world.client("globex-admin").get(reverse("web:resource", args=[globex.pk])).status_code == 200
     # The parent's people see the acquisition's resources.
-    assert client_of(world, "acme-viewer").get(reverse("web:resource", args=[globex.pk])).status_code == 200
-    assert client_of(world, "acme-viewer").get(reverse("web:resource", args=[10 ** 9])).status_code == 404
+    assert world.client("acme-viewer").get(reverse("web:resource", args=[globex.pk])).status_code == 200
+    assert world.client("acme-viewer").get(reverse("web:resource", args=[10 ** 9])).status_code == 404
 
 
 def test_anonymous_visitors_sign_in_first(world):
@@ -122,7 +112,7 @@ def test_anonymous_visitors_sign_in_first(world):
 # --- the accounts list --------------------------------------------------------------------------
 
 def test_the_accounts_list_is_scoped_and_counted(world):
-    response = client_of(world, "acme-viewer").get(reverse("web:accounts"))
+    response = world.client("acme-viewer").get(reverse("web:accounts"))
     assert response.status_code == 200
     rows = {a.name: a for a in response.context["accounts"]}
     assert set(rows) == {"acme-prod", "globex-prod"}
@@ -135,12 +125,12 @@ def test_the_accounts_list_is_scoped_and_counted(world):
         assert a.status in ("ok", "partial")
     assert rows["acme-prod"].open_drift >= 1 and rows["acme-prod"].open_control >= 1
     assert rows["acme-prod"].resource_count >= 1
-    hooli = client_of(world, "hooli-admin").get(reverse("web:accounts"))
+    hooli = world.client("hooli-admin").get(reverse("web:accounts"))
     assert [a.name for a in hooli.context["accounts"]] == ["hooli-prod"]
 
 
 def test_the_accounts_list_filters_by_cloud_organization_and_status(world):
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     globex = world.orgs["Globex"].pk
     names = lambda **q: [a.name for a in client.get(reverse("web:accounts"), q).context["accounts"]]  # noqa: E731
     assert names(organization=globex) == ["globex-prod"]
@@ -157,7 +147,7 @@ def test_the_accounts_list_filters_by_cloud_organization_and_status(world):
 def test_an_account_whose_last_snapshot_failed_is_failing(world):
     account = CloudAccount.objects.get(name="acme-prod")
     Snapshot.objects.filter(pk=account.last_snapshot_id).update(status="failed")
-    response = client_of(world, "acme-viewer").get(reverse("web:accounts"), {"status": "failing"})
+    response = world.client("acme-viewer").get(reverse("web:accounts"), {"status": "failing"})
     assert [a.name for a in response.context["accounts"]] == ["acme-prod"]
     assert "Failing" in response.text
 
@@ -170,7 +160,7 @@ def _add_accounts(org: Organization, n: int) -> None:
 
 
 def test_the_accounts_list_runs_a_constant_number_of_queries(world):
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     _add_accounts(world.orgs["Acme"], 1)  # 3 accounts
     client.get(reverse("web:accounts"))  # warm the session
     with CaptureQueriesContext(connection) as few:
@@ -182,7 +172,7 @@ def test_the_accounts_list_runs_a_constant_number_of_queries(world):
 
 
 def test_the_accounts_list_exports_csv_and_json(world):
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     data = orjson.loads(b"".join(client.get(reverse("web:accounts"), {"format": "json"}).streaming_content))
     assert {r["name"] for r in data} == {"acme-prod", "globex-prod"}
     acme = next(r for r in data if r["name"] == "acme-prod")
@@ -203,7 +193,7 @@ def test_the_account_page_shows_settings_snapshots_and_runs_but_no_credentials(w
     account.save()
     PollRun.objects.create(account=account, started_at=timezone.now(), state="done", finished_at=timezone.now(),
                            error="")
-    response = client_of(world, "acme-viewer").get(reverse("web:account", args=[account.pk]))
+    response = world.client("acme-viewer").get(reverse("web:account", args=[account.pk]))
     assert response.status_code == 200
     text = response.text
     assert "access_key" in text and "AKIAEXAMPLEID" not in text and "gAAAA" not in text
@@ -211,8 +201,8 @@ def test_the_account_page_shows_settings_snapshots_and_runs_but_no_credentials(w
     assert snapshot_ids and all(f"#{pk}" in text for pk in snapshot_ids)
     assert "Done" in text
     assert "Poll now" not in text  # a viewer has no button
-    assert "Poll now" in client_of(world, "acme-admin").get(reverse("web:account", args=[account.pk])).text
-    hooli = client_of(world, "hooli-admin")
+    assert "Poll now" in world.client("acme-admin").get(reverse("web:account", args=[account.pk])).text
+    hooli = world.client("hooli-admin")
     assert hooli.get(reverse("web:account", args=[account.pk])).status_code == 404
     assert hooli.get(reverse("web:account_poll_status", args=[account.pk])).status_code == 404
 
@@ -222,9 +212,9 @@ def test_poll_now_is_for_admins_and_polls(world, django_capture_on_commit_callba
     url = reverse("web:account_poll", args=[account.pk])
     snapshots = Snapshot.objects.filter(account=account).count()
     for role in ("viewer", "analyst"):
-        assert client_of(world, f"acme-{role}").post(url).status_code == 403
-    assert client_of(world, "hooli-admin").post(url).status_code == 404
-    admin = client_of(world, "acme-admin")
+        assert world.client(f"acme-{role}").post(url).status_code == 403
+    assert world.client("hooli-admin").post(url).status_code == 404
+    admin = world.client("acme-admin")
     assert admin.get(url).status_code == 405
     events = AuditEvent.objects.filter(action="account.poll").count()
     with django_capture_on_commit_callbacks(execute=True):
@@ -243,7 +233,7 @@ def test_poll_now_is_for_admins_and_polls(world, django_capture_on_commit_callba
 def test_a_second_poll_now_while_one_is_claimed_is_not_started(world):
     account = CloudAccount.objects.get(name="acme-prod")
     CloudAccount.objects.filter(pk=account.pk).update(poll_claimed_until=timezone.now() + dt.timedelta(hours=1))
-    admin = client_of(world, "acme-admin")
+    admin = world.client("acme-admin")
     response = admin.post(reverse("web:account_poll", args=[account.pk]), follow=True)
     assert "already running" in response.text
     assert not AuditEvent.objects.filter(action="account.poll").exists()
@@ -252,7 +242,7 @@ def test_a_second_poll_now_while_one_is_claimed_is_not_started(world):
 def test_a_running_poll_shows_progress_that_refreshes(world):
     account = CloudAccount.objects.get(name="acme-prod")
     run = PollRun.objects.create(account=account, started_at=timezone.now(), state="collecting")
-    client = client_of(world, "acme-viewer")
+    client = world.client("acme-viewer")
     text = client.get(reverse("web:account", args=[account.pk])).text
     assert "Polling…" in text
     assert '<meta http-equiv="refresh" content="5">' in text and "cspm/poll.js" in text
@@ -279,7 +269,7 @@ def test_hostile_cloud_strings_are_escaped(world):
                                              observed_at=timezone.now(), hash="x", config={"name": HOSTILE})
     Resource.objects.filter(pk=resource.pk).update(current_version=version)
     CloudAccount.objects.filter(pk=account.pk).update(name=f"acct {HOSTILE}")
-    client = client_of(world, "acme-admin")
+    client = world.client("acme-admin")
     for url in (reverse("web:resource", args=[resource.pk]), reverse("web:accounts"),
                 reverse("web:account", args=[account.pk])):
         response = client.get(url)

@@ -23,7 +23,7 @@ from cspm.inventory.models import PollRun, Resource
 from tests.integration.helpers import EKS_ARN, cli, eks_config, poll
 from tests.security.endpoints import endpoints
 from tests.security.test_permissions import PUBLIC, url
-from tests.security.world import ACCOUNTS, World, build_world
+from tests.security.world import ACCOUNTS, World
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,6 @@ MUST_MEASURE = {"web:home", "web:accounts", "web:account", "web:organizations", 
                 "web:audit", "web:members", "web:tokens", "web:due_diligence", "web:alerts", "web:alert_channel",
                 "web:alert_deliveries"}
 
-
-@pytest.fixture
-def world(estate) -> World:
-    return build_world(estate)
 
 
 def pages(world: World) -> dict[str, str]:
@@ -89,7 +85,7 @@ def grow(world: World, estate) -> None:
 
 
 def _grow_alerts(org) -> None:
-    """Channels, rules and deliveries, once the alert pages exist to list them."""
+    """Channels with a rule and deliveries each, for the alert pages to list."""
     from cspm.alerts.models import Channel, Notification, Rule
 
     for i in range(4):

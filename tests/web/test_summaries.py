@@ -12,14 +12,9 @@ from cspm.compliance.tasks import refresh_trend_task
 from cspm.drift.findings import finding_accept, finding_acknowledge, finding_suppress
 from cspm.drift.models import DriftFinding, FindingCount
 from cspm.drift.tasks import refresh_summaries_task
-from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(estate):
-    return build_world(estate)
 
 
 def counted() -> dict[tuple, int]:
